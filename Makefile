@@ -1,0 +1,100 @@
+# crownc — build, test and tooling.
+#
+#   make            build build/crownc
+#   make demo       build, then check and format-check the example site
+#   make test       the whole test suite (what CI runs)
+#   make asan       the whole suite under AddressSanitizer + UBSan
+#   make fuzz       libFuzzer on the front end (FUZZ_SECONDS=60)
+#   make deps       install what the build needs (Debian packages)
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+SANITIZE ?=
+PKGS     := yaml-0.1 openssl libgit2
+TEST_PKGS := cmocka
+
+ifeq ($(SANITIZE),1)
+BUILD    ?= build-asan
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD    ?= build
+SAN      :=
+endif
+
+# pkg-config runs when a recipe needs the flags, i.e. after `deps`.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+WARN     := -std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror
+CPPFLAGS := -Icompiler -I$(BUILD)/gen
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(CPPFLAGS) $(PKG_CFLAGS)
+
+GEN      := $(BUILD)/gen/crown.tab.c $(BUILD)/gen/lex.yy.c
+SRCS     := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
+OBJS     := $(SRCS:compiler/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/crown.tab.o $(BUILD)/obj/lex.yy.o
+CROWNC   := $(BUILD)/crownc
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+STAMP    := $(BUILD)/.deps-ok
+
+.PHONY: all deps demo test asan fuzz clean unit
+all: $(CROWNC)
+
+deps: $(STAMP)
+$(STAMP): mk/deps.sh
+	@sh mk/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+$(BUILD)/gen/crown.tab.c: grammar/crown.y $(STAMP)
+	@mkdir -p $(@D)
+	bison -Wall -Werror -d -o $@ $<
+
+$(BUILD)/gen/crown.tab.h: $(BUILD)/gen/crown.tab.c
+
+$(BUILD)/gen/lex.yy.c: grammar/crown.l $(BUILD)/gen/crown.tab.h $(STAMP)
+	@mkdir -p $(@D)
+	flex -o $@ $<
+
+$(BUILD)/obj/%.o: compiler/%.c $(BUILD)/gen/crown.tab.h $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/%.o: $(BUILD)/gen/%.c $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Wno-unused-function -MMD -MP -c -o $@ $<
+
+$(CROWNC): $(BUILD)/obj/main.o $(OBJS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< $(OBJS) \
+	    $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+
+unit: $(UNIT_BINS)
+
+demo: $(CROWNC)
+	$(CROWNC) check sites/lab/site.crown
+	$(CROWNC) fmt --check sites/lab/site.crown && echo "sites/lab/site.crown is formatted"
+
+test: $(CROWNC) $(UNIT_BINS)
+	@sh tests/run.sh $(BUILD)
+
+asan:
+	$(MAKE) test SANITIZE=1
+
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := build-fuzz
+fuzz: $(STAMP) $(GEN)
+	@mkdir -p $(FUZZ_DIR)/corpus
+	clang -std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Icompiler -I$(BUILD)/gen -o $(FUZZ_DIR)/fuzz_front tests/fuzz/fuzz_front.c \
+	    $(SRCS) $(GEN)
+	@find . -name '*.crown' -not -path './build*' -exec cp {} $(FUZZ_DIR)/corpus/ \;
+	@cp tests/fuzz/regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
+	$(FUZZ_DIR)/fuzz_front -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(wildcard $(BUILD)/obj/*.d)

@@ -1,0 +1,34 @@
+/* cli.h — the commands of crownc. main.c parses global options and
+ * dispatches; each command lives in its own cmd_*.c file.
+ *
+ * Exit status of every command: 0 success, 1 diagnostics with errors (or
+ * `fmt --check` found files to reformat), 2 usage or I/O error. */
+#ifndef CROWN_CLI_H
+#define CROWN_CLI_H
+
+#include "diag_render.h"
+
+#define CROWNC_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2 };
+
+typedef struct CliOptions {
+    RenderOptions render;
+} CliOptions;
+
+/* Parses a diagnostics option (--format, --color, --max-errors) at argv[*i],
+ * advancing *i past its value. Returns 1 if consumed, 0 if not such an
+ * option, -1 on a bad value (message printed). */
+int cli_render_option(CliOptions *o, int argc, char **argv, int *i);
+/* Prints diags to stderr (or stdout for --format=json) as o asks. */
+void cli_print_diags(const CliOptions *o, DiagList *diags);
+/* "crownc: " + message on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int cmd_check(CliOptions *o, int argc, char **argv);
+int cmd_fmt(CliOptions *o, int argc, char **argv);
+int cmd_explain(CliOptions *o, int argc, char **argv);
+int cmd_ast(CliOptions *o, int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+#endif

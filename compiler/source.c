@@ -1,0 +1,196 @@
+#include "source.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("crownc: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}
+
+static void index_lines(Source *s)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < s->len; i++)
+        if (s->text[i] == '\n')
+            n++;
+    s->lines = xmalloc(n * sizeof *s->lines);
+    s->nlines = 0;
+    s->lines[s->nlines++] = 0;
+    for (size_t i = 0; i < s->len; i++)
+        if (s->text[i] == '\n')
+            s->lines[s->nlines++] = i + 1;
+}
+
+static Source *make_source(const char *path, char *text, size_t len)
+{
+    Source *s = xmalloc(sizeof *s);
+    size_t plen = strlen(path);
+    s->path = xmalloc(plen + 1);
+    memcpy(s->path, path, plen + 1);
+    s->text = text;
+    s->len = len;
+    s->id = 0;
+    index_lines(s);
+    return s;
+}
+
+Source *source_from_bytes(const char *path, const char *bytes, size_t len)
+{
+    char *text = xmalloc(len + 2);
+    if (len)
+        memcpy(text, bytes, len);
+    text[len] = text[len + 1] = '\0';
+    return make_source(path, text, len);
+}
+
+static SourceStatus io_error(char *err, size_t errlen, const char *path, const char *why)
+{
+    snprintf(err, errlen, "%s: %s", path, why);
+    return SOURCE_IO_ERROR;
+}
+
+/* Reads at most SOURCE_MAX_BYTES + 1 bytes, so a huge or endless input
+ * (a pipe, /dev/zero) is recognised as too large without reading it all. */
+static SourceStatus read_all(FILE *f, const char *path, char **text, size_t *len,
+                             char *err, size_t errlen)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = xmalloc(cap + 2);
+    for (;;) {
+        if (n == cap) {
+            if (cap > SOURCE_MAX_BYTES)
+                break;
+            cap *= 2;
+            char *p = realloc(buf, cap + 2);
+            if (!p) {
+                free(buf);
+                return io_error(err, errlen, path, "out of memory");
+            }
+            buf = p;
+        }
+        size_t want = cap - n;
+        size_t got = fread(buf + n, 1, want, f);
+        n += got;
+        if (got < want) {
+            if (ferror(f)) {
+                int e = errno;
+                free(buf);
+                return io_error(err, errlen, path, e ? strerror(e) : "read error");
+            }
+            break;
+        }
+    }
+    buf[n] = buf[n + 1] = '\0';
+    *text = buf;
+    *len = n;
+    return SOURCE_OK;
+}
+
+SourceStatus source_load(const char *path, Source **out, char *err, size_t errlen,
+                         size_t *size_out)
+{
+    *out = NULL;
+    *size_out = 0;
+    int is_stdin = strcmp(path, "-") == 0;
+    FILE *f = is_stdin ? stdin : fopen(path, "rb");
+    if (!f)
+        return io_error(err, errlen, path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            if (!is_stdin)
+                fclose(f);
+            return io_error(err, errlen, path, "is a directory, not a file");
+        }
+        if (S_ISREG(st.st_mode) && (size_t)st.st_size > SOURCE_MAX_BYTES) {
+            if (!is_stdin)
+                fclose(f);
+            *size_out = (size_t)st.st_size;
+            return SOURCE_TOO_LARGE;
+        }
+    }
+    char *text;
+    size_t len;
+    SourceStatus rc = read_all(f, path, &text, &len, err, errlen);
+    if (!is_stdin)
+        fclose(f);
+    if (rc != SOURCE_OK)
+        return rc;
+    if (len > SOURCE_MAX_BYTES) {
+        free(text);
+        *size_out = len;
+        return SOURCE_TOO_LARGE;
+    }
+    *out = make_source(is_stdin ? "<stdin>" : path, text, len);
+    return SOURCE_OK;
+}
+
+void source_free(Source *s)
+{
+    if (!s)
+        return;
+    free(s->path);
+    free(s->text);
+    free(s->lines);
+    free(s);
+}
+
+static size_t line_index(const Source *s, size_t offset)
+{
+    size_t lo = 0, hi = s->nlines;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->lines[mid] <= offset)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void source_position(const Source *s, size_t offset, uint32_t *line, uint32_t *col)
+{
+    if (offset > s->len)
+        offset = s->len;
+    size_t li = line_index(s, offset);
+    uint32_t c = 1;
+    for (size_t i = s->lines[li]; i < offset; i++)
+        if (((unsigned char)s->text[i] & 0xC0) != 0x80)
+            c++;
+    *line = (uint32_t)li + 1;
+    *col = c;
+}
+
+Span source_span(const Source *s, size_t start, size_t end)
+{
+    Span sp;
+    sp.src = s;
+    sp.start = (uint32_t)start;
+    sp.end = (uint32_t)end;
+    source_position(s, start, &sp.line, &sp.col);
+    source_position(s, end, &sp.end_line, &sp.end_col);
+    return sp;
+}
+
+const char *source_line(const Source *s, uint32_t line, size_t *len)
+{
+    if (line == 0 || line > s->nlines) {
+        *len = 0;
+        return "";
+    }
+    size_t start = s->lines[line - 1];
+    size_t end = line < s->nlines ? s->lines[line] - 1 : s->len;
+    if (end > start && s->text[end - 1] == '\r')
+        end--;
+    *len = end - start;
+    return s->text + start;
+}

@@ -1,0 +1,53 @@
+/* source.h — source files and positions in them.
+ *
+ * A Source owns the bytes of one file exactly as read (no normalisation),
+ * so every span points at what the user wrote. Columns count Unicode
+ * scalar values from 1; a tab is one column (renderers expand it). */
+#ifndef CROWN_SOURCE_H
+#define CROWN_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Larger inputs are refused: a site file is hand-written text, and the
+ * limit bounds the memory and time any input can cost. */
+#define SOURCE_MAX_BYTES ((size_t)16 * 1024 * 1024)
+
+typedef struct Source {
+    char *path;        /* as the user named it; "<stdin>" for standard input */
+    char *text;        /* the bytes, followed by two NULs for the scanner */
+    size_t len;
+    size_t *lines;     /* byte offset of each line start */
+    size_t nlines;
+    unsigned id;       /* set by the caller: diagnostics sort by it */
+} Source;
+
+typedef struct Span {
+    const Source *src;
+    uint32_t start, end;       /* byte range [start, end) */
+    uint32_t line, col;        /* 1-based, of start */
+    uint32_t end_line, end_col;/* 1-based, of the last byte's successor */
+} Span;
+
+typedef enum SourceStatus {
+    SOURCE_OK,
+    SOURCE_IO_ERROR,   /* message in err: cannot open, is a directory, ... */
+    SOURCE_TOO_LARGE,  /* loaded nothing; size in *size_out */
+} SourceStatus;
+
+/* Reads path ("-" is standard input). On SOURCE_IO_ERROR, err holds a
+ * one-line reason. The returned Source is freed with source_free. */
+SourceStatus source_load(const char *path, Source **out, char *err, size_t errlen,
+                         size_t *size_out);
+/* A Source over a copy of bytes[0..len), for tests and the fuzzer. */
+Source *source_from_bytes(const char *path, const char *bytes, size_t len);
+void source_free(Source *s);
+
+/* Line and column of a byte offset (offset may equal len). */
+void source_position(const Source *s, size_t offset, uint32_t *line, uint32_t *col);
+/* A span covering [start, end). */
+Span source_span(const Source *s, size_t start, size_t end);
+/* The text of line (1-based) without its line terminator. */
+const char *source_line(const Source *s, uint32_t line, size_t *len);
+
+#endif
