@@ -77,7 +77,7 @@ demo: $(CROWNC)
 	$(CROWNC) fmt --check sites/lab/site.crown && echo "sites/lab/site.crown is formatted"
 
 test: $(CROWNC) $(UNIT_BINS)
-	@sh tests/run.sh $(BUILD)
+	@bash tests/run.sh $(BUILD)
 
 asan:
 	$(MAKE) test SANITIZE=1

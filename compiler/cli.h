@@ -1,5 +1,5 @@
-/* cli.h — the commands of crownc. main.c parses global options and
- * dispatches; each command lives in its own cmd_*.c file.
+/* cli.h — the commands of crownc. main.c dispatches; cli.c holds what the
+ * commands share; each command lives in its own cmd_*.c file.
  *
  * Exit status of every command: 0 success, 1 diagnostics with errors (or
  * `fmt --check` found files to reformat), 2 usage or I/O error. */
@@ -22,6 +22,9 @@ typedef struct CliOptions {
 int cli_render_option(CliOptions *o, int argc, char **argv, int *i);
 /* Prints diags to stderr (or stdout for --format=json) as o asks. */
 void cli_print_diags(const CliOptions *o, DiagList *diags);
+/* True when diagnostics should be coloured by default: stderr is a
+ * terminal and NO_COLOR is unset. */
+bool cli_want_color(void);
 /* "crownc: " + message on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

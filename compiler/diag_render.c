@@ -179,7 +179,8 @@ static void render_human_one(Painter *p, const Diag *d)
     sb_putc(p->out, '\n');
     location(p, &d->primary.span, gw + 1, "-->");
     if (d->primary.span.src) {
-        gutter(p, gw, "|\n");
+        gutter(p, gw, "|");
+        sb_putc(p->out, '\n');
         snippet(p, &d->primary, gw, true, d->severity);
     }
     for (size_t i = 0; i < d->nsecondary; i++) {

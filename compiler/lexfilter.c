@@ -47,7 +47,7 @@ static int next_raw(ParseCtx *ctx, CROWN_STYPE *val, Span *loc)
         return ctx->peek.kind;
     }
     if (ctx->stop) {
-        *loc = source_span(ctx->src, ctx->src->len, ctx->src->len);
+        *loc = lex_eof_span(ctx);
         return 0;
     }
     return crownyylex(val, loc, ctx->scanner);
@@ -89,8 +89,13 @@ int crown_lex(CROWN_STYPE *val, Span *loc, ParseCtx *ctx)
             continue;
         if (needs_more(ctx->last_kind))
             continue;
+        /* A run of newlines (blank lines, comment lines) counts as one:
+         * the first token after the run decides, so a blank line before
+         * `}` or at the end of the file is no separator. */
         Token *p = &ctx->peek;
-        p->kind = next_raw(ctx, &p->val, &p->loc);
+        do
+            p->kind = next_raw(ctx, &p->val, &p->loc);
+        while (p->kind == NEWLINE);
         ctx->has_peek = true;
         if (cannot_start_item(p->kind))
             continue;

@@ -101,6 +101,16 @@ void lex_comment(ParseCtx *ctx, const Span *at, const char *text, size_t len)
     c->text.len = (uint32_t)len;
 }
 
+Span lex_eof_span(const ParseCtx *ctx)
+{
+    const Source *src = ctx->src;
+    size_t end = src->len;
+    while (end > 0 && (src->text[end - 1] == ' ' || src->text[end - 1] == '\t' ||
+                       src->text[end - 1] == '\r' || src->text[end - 1] == '\n'))
+        end--;
+    return source_span(src, end, end);
+}
+
 /* ---- locations ---- */
 
 void parse_merge_loc(Span *cur, const Span *rhs, int n)

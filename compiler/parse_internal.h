@@ -71,6 +71,9 @@ Opener lex_top(const ParseCtx *ctx);
 void lex_pop(ParseCtx *ctx);
 TokVal lex_text(ParseCtx *ctx, const char *s, size_t n, bool escaped);
 void lex_comment(ParseCtx *ctx, const Span *at, const char *text, size_t len);
+/* Where the end of input is reported: just after the last text that is
+ * not blank, so "expected an expression" points past the `+` it follows. */
+Span lex_eof_span(const ParseCtx *ctx);
 
 /* error reporting for the parser */
 void parse_error_at(ParseCtx *ctx, const Span *at, int unexpected, const int *expected,

@@ -162,8 +162,13 @@ void source_position(const Source *s, size_t offset, uint32_t *line, uint32_t *c
     if (offset > s->len)
         offset = s->len;
     size_t li = line_index(s, offset);
+    size_t from = s->lines[li];
+    /* A byte order mark that starts the file is not text: the scanner
+     * skips it, and columns on the first line count from after it. */
+    if (li == 0 && offset >= 3 && s->len >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0)
+        from = 3;
     uint32_t c = 1;
-    for (size_t i = s->lines[li]; i < offset; i++)
+    for (size_t i = from; i < offset; i++)
         if (((unsigned char)s->text[i] & 0xC0) != 0x80)
             c++;
     *line = (uint32_t)li + 1;
@@ -191,6 +196,9 @@ const char *source_line(const Source *s, uint32_t line, size_t *len)
     size_t end = line < s->nlines ? s->lines[line] - 1 : s->len;
     if (end > start && s->text[end - 1] == '\r')
         end--;
+    /* Columns on the first line count from after a byte order mark. */
+    if (line == 1 && end >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0)
+        start = 3;
     *len = end - start;
     return s->text + start;
 }

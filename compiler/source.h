@@ -47,7 +47,8 @@ void source_free(Source *s);
 void source_position(const Source *s, size_t offset, uint32_t *line, uint32_t *col);
 /* A span covering [start, end). */
 Span source_span(const Source *s, size_t start, size_t end);
-/* The text of line (1-based) without its line terminator. */
+/* The text of line (1-based) without its line terminator (nor, on line 1,
+ * a byte order mark). */
 const char *source_line(const Source *s, uint32_t line, size_t *len);
 
 #endif

@@ -441,6 +441,24 @@ static void put_symbol(StrBuf *b, yysymbol_kind_t k)
     sb_printf(b, "`%.*s`", (int)n, name);
 }
 
+/* The token that was found, without the article its description has
+ * in a list of expectations: "unexpected string", not "unexpected a string". */
+static void put_found(StrBuf *b, yysymbol_kind_t k)
+{
+    const char *d = describe(k);
+    if (!d) {
+        put_symbol(b, k);
+        return;
+    }
+    if (strncmp(d, "a ", 2) == 0)
+        d += 2;
+    else if (strncmp(d, "an ", 3) == 0)
+        d += 3;
+    else if (strncmp(d, "the ", 4) == 0)
+        d += 4;
+    sb_puts(b, d);
+}
+
 static void put_expected(StrBuf *b, const yysymbol_kind_t *exp, int n)
 {
     bool expr = false;
@@ -476,6 +494,14 @@ static bool expects(const yysymbol_kind_t *exp, int n, yysymbol_kind_t k)
     return false;
 }
 
+/* Tokens that close what is open: met where a value should be, they
+ * mean the value was left out (`pods =` at the end of a block). */
+static bool ends_something(yysymbol_kind_t k)
+{
+    return k == YYSYMBOL_NEWLINE || k == YYSYMBOL_YYEOF || k == YYSYMBOL_INTERP_END ||
+           is_char(k, '}') || is_char(k, ')') || is_char(k, ']') || is_char(k, ',');
+}
+
 static void add_hint(ParseCtx *ctx, Diag *d, yysymbol_kind_t got, const yysymbol_kind_t *exp,
                      int n)
 {
@@ -489,8 +515,8 @@ static void add_hint(ParseCtx *ctx, Diag *d, yysymbol_kind_t got, const yysymbol
     } else if (expects(exp, n, YYSYMBOL_NEWLINE) && got != YYSYMBOL_NEWLINE &&
                ctx->last_kind != NEWLINE) {
         diag_set_hint(d, "items are separated by a newline or a comma");
-    } else if (got == YYSYMBOL_NEWLINE && expects(exp, n, YYSYMBOL_INT)) {
-        diag_set_hint(d, "the value is missing");
+    } else if (expects(exp, n, YYSYMBOL_INT) && ends_something(got)) {
+        diag_set_hint(d, "a value is missing before this");
     }
 }
 
@@ -528,7 +554,7 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, ParseCtx *ctx)
         else
             sb_printf(&msg, "%s `%.*s`", what, (int)len, ctx->src->text + at->start);
     } else {
-        put_symbol(&msg, got);
+        put_found(&msg, got);
     }
     put_expected(&msg, exp, n);
     Diag *d = diag_error(ctx->diags, "E0020", *at, "%s", msg.data);

@@ -1,0 +1,292 @@
+#!/usr/bin/env bash
+# tests/run.sh BUILD — the whole test suite, as `make test` runs it.
+#
+#   unit          cmocka tests of the scanner, parser and formatter
+#   diagnostics   tests/diagnostics/NAME.crown against NAME.expected (human),
+#                 NAME.json and NAME.github when present; every code has a case
+#   format        every .crown file in the repository: formatted, idempotent,
+#                 meaning-preserving; sites/ and stdlib/ already canonical
+#   docs          every ```crown example in README.md and docs/*.md parses and
+#                 is in canonical layout
+#   inputs        hostile and broken inputs: no crash, no hang, right status
+#   cli           exit statuses and options of the commands
+#
+# UPDATE=1 rewrites the expected diagnostic files from the current output
+# (read the diff before committing it). Prints "N passed, N failed" last.
+set -u
+BUILD=${1:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 2
+CROWNC="$BUILD/crownc"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/crownc-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+export NO_COLOR=1
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() {
+    fail=$((fail + 1))
+    echo "FAIL: $*"
+}
+section() { echo "== $1"; }
+
+# run_crownc OUT -- ARGS...: runs crownc with a time limit; stdout+stderr
+# to OUT; returns crownc's status (124 on time-out).
+run_crownc() {
+    local out=$1
+    shift
+    timeout 60 "$CROWNC" "$@" >"$out" 2>&1
+}
+
+# A crash is a status over 128 (a signal) or a sanitizer's report.
+crashed() { # STATUS OUTFILE
+    [ "$1" -ge 124 ] || grep -q -e 'Sanitizer' -e 'runtime error:' "$2"
+}
+
+# ---- unit ---------------------------------------------------------------
+section "unit"
+for t in "$BUILD"/tests/test_*; do
+    [ -x "$t" ] || continue
+    if "$t" >"$TMP/unit.out" 2>&1; then
+        ok
+        grep -E '^\[  PASSED  \]' "$TMP/unit.out" | sed "s|^|$(basename "$t"): |"
+    else
+        bad "$t"
+        cat "$TMP/unit.out"
+    fi
+done
+
+# ---- diagnostics --------------------------------------------------------
+section "diagnostics"
+# expect CASE FORMAT EXPECTED: crownc check's output and status for CASE
+expect() {
+    local case=$1 format=$2 expected=$3 st
+    run_crownc "$TMP/diag.out" check --format="$format" "$case"
+    st=$?
+    echo "exit: $st" >>"$TMP/diag.out"
+    if [ "${UPDATE:-}" = 1 ]; then
+        cp "$TMP/diag.out" "$expected"
+    fi
+    if crashed "$st" "$TMP/diag.out"; then
+        bad "$case ($format): crashed or timed out (status $st)"
+    elif cmp -s "$TMP/diag.out" "$expected"; then
+        ok
+    else
+        bad "$case ($format) differs from $expected"
+        diff -u "$expected" "$TMP/diag.out" | head -40
+    fi
+}
+for c in tests/diagnostics/*.crown; do
+    base=${c%.crown}
+    expect "$c" human "$base.expected"
+    [ -f "$base.json" ] && expect "$c" json "$base.json"
+    [ -f "$base.github" ] && expect "$c" github "$base.github"
+done
+# E0003 needs a file over the size limit, made below in "inputs".
+for code in $("$CROWNC" explain | awk '{print $1}'); do
+    [ "$code" = E0003 ] && continue
+    if grep -q -e "\[$code\]" -e "\"$code\"" tests/diagnostics/*.expected \
+        tests/diagnostics/*.json; then
+        ok
+    else
+        bad "diagnostic code $code has no case in tests/diagnostics/"
+    fi
+done
+
+# ---- format -------------------------------------------------------------
+section "format"
+# format_ok FILE: the formatter accepts FILE, keeps its tree and is idempotent.
+format_ok() {
+    local f=$1
+    if ! run_crownc "$TMP/once.crown" fmt "$f"; then
+        bad "fmt $f failed"
+        head -20 "$TMP/once.crown"
+        return
+    fi
+    run_crownc "$TMP/twice.crown" fmt "$TMP/once.crown"
+    if ! cmp -s "$TMP/once.crown" "$TMP/twice.crown"; then
+        bad "fmt is not idempotent on $f"
+        diff -u "$TMP/once.crown" "$TMP/twice.crown" | head -20
+        return
+    fi
+    run_crownc "$TMP/ast1" ast "$f"
+    run_crownc "$TMP/ast2" ast "$TMP/once.crown"
+    if ! cmp -s "$TMP/ast1" "$TMP/ast2"; then
+        bad "fmt changes the meaning of $f"
+        diff -u "$TMP/ast1" "$TMP/ast2" | head -20
+        return
+    fi
+    ok
+}
+nfmt=0
+while IFS= read -r f; do
+    format_ok "$f"
+    nfmt=$((nfmt + 1))
+done < <(find . -name '*.crown' -not -path './build*' -not -path './tests/diagnostics/*' \
+    -not -path './.git/*' | sort)
+echo "formatted $nfmt .crown files"
+for f in $(find sites stdlib -name '*.crown' 2>/dev/null | sort); do
+    if run_crownc "$TMP/check.out" fmt --check "$f"; then
+        ok
+    else
+        bad "$f is not in canonical layout (run: crownc fmt -w $f)"
+    fi
+done
+
+# ---- docs ---------------------------------------------------------------
+section "docs"
+# Each ```crown block becomes a file; it must check clean and be canonical.
+nex=0
+mkdir -p "$TMP/ex"
+for doc in README.md docs/*.md; do
+    [ -f "$doc" ] || continue
+    awk -v dir="$TMP/ex" -v doc="$(basename "$doc" .md)" '
+        /^```crown[ \t]*$/ { n++; file = sprintf("%s/%s-%03d.crown", dir, doc, n);
+                             inside = 1; next }
+        /^```/ && inside   { inside = 0; close(file); next }
+        inside             { print > file }
+    ' "$doc"
+done
+for ex in "$TMP"/ex/*.crown; do
+    [ -f "$ex" ] || continue
+    nex=$((nex + 1))
+    name=$(basename "$ex")
+    if ! run_crownc "$TMP/ex.out" check "$ex"; then
+        bad "example $name in the docs does not check:"
+        cat "$TMP/ex.out"
+        sed 's/^/    | /' "$ex"
+    elif ! run_crownc "$TMP/ex.fmt" fmt --check "$ex"; then
+        bad "example $name in the docs is not in canonical layout:"
+        "$CROWNC" fmt "$ex" | diff -u "$ex" - | head -20
+    else
+        ok
+    fi
+done
+echo "checked $nex examples"
+
+# ---- inputs -------------------------------------------------------------
+section "inputs"
+# input_case NAME FILE WANT-STATUS [CODE]: crownc check FILE gives the
+# status (and the code), within the time limit and without a crash.
+input_case() {
+    local name=$1 file=$2 want=$3 code=${4:-} st
+    run_crownc "$TMP/in.out" check "$file"
+    st=$?
+    if crashed "$st" "$TMP/in.out"; then
+        bad "input '$name': crashed or timed out (status $st)"
+        head -5 "$TMP/in.out"
+    elif [ "$st" != "$want" ]; then
+        bad "input '$name': status $st, expected $want"
+        head -5 "$TMP/in.out"
+    elif [ -n "$code" ] && ! grep -q "\[$code\]" "$TMP/in.out"; then
+        bad "input '$name': no $code in the output"
+        head -5 "$TMP/in.out"
+    else
+        ok
+    fi
+}
+: >"$TMP/empty.crown"
+input_case "empty file" "$TMP/empty.crown" 0
+printf '\n\n   \n# only a comment' >"$TMP/blank.crown"
+input_case "blank lines and a comment" "$TMP/blank.crown" 0
+head -c 65536 /dev/urandom >"$TMP/garbage.crown"
+input_case "binary garbage" "$TMP/garbage.crown" 1
+printf 'site "a" {\0}\n' >"$TMP/nul.crown"
+input_case "a NUL byte" "$TMP/nul.crown" 1 E0002
+awk 'BEGIN { for (i = 0; i < 1700000; i++) printf "a%d { b = \"cccccccccc\" }\n", i }' \
+    >"$TMP/big.crown"
+input_case "a 50 MB file" "$TMP/big.crown" 1 E0003
+awk 'BEGIN { printf "let x = "; for (i = 0; i < 10000; i++) printf "["; print "" }' \
+    >"$TMP/nested.crown"
+input_case "10,000 nested brackets" "$TMP/nested.crown" 1 E0021
+awk 'BEGIN { printf "let x = "; for (i = 0; i < 10000; i++) printf "("; printf "1";
+             for (i = 0; i < 10000; i++) printf ")"; print "" }' >"$TMP/parens.crown"
+input_case "10,000 balanced parentheses" "$TMP/parens.crown" 1 E0021
+awk 'BEGIN { printf "let x = 1"; for (i = 0; i < 100000; i++) printf " + 1"; print "" }' \
+    >"$TMP/chain.crown"
+input_case "a 100,000-term sum" "$TMP/chain.crown" 1 E0021
+awk 'BEGIN { printf "let x = \""; for (i = 0; i < 4000000; i++) printf "x"; print "\"" }' \
+    >"$TMP/longline.crown"
+input_case "a 4 MB line" "$TMP/longline.crown" 0
+input_case "a missing file" "$TMP/no-such-file.crown" 2
+input_case "a directory" "$TMP" 2
+printf 'x = 1\n' >"$TMP/unreadable.crown"
+chmod 000 "$TMP/unreadable.crown"
+if [ "$(id -u)" = 0 ]; then
+    echo "skip: unreadable file (running as root, every file is readable)"
+else
+    input_case "an unreadable file" "$TMP/unreadable.crown" 2
+fi
+for r in tests/fuzz/regressions/*; do
+    [ -f "$r" ] || continue
+    run_crownc "$TMP/in.out" check "$r"
+    st=$?
+    if crashed "$st" "$TMP/in.out" || [ "$st" -gt 2 ]; then
+        bad "fuzz regression $r: status $st"
+        continue
+    fi
+    if [ "$st" = 0 ]; then
+        cp "$r" "$TMP/regression.crown"
+        format_ok "$TMP/regression.crown"
+    else
+        ok
+    fi
+done
+
+# ---- cli ----------------------------------------------------------------
+section "cli"
+# status_is WANT DESCRIPTION ARGS...
+status_is() {
+    local want=$1 what=$2 st
+    shift 2
+    run_crownc "$TMP/cli.out" "$@"
+    st=$?
+    if [ "$st" = "$want" ]; then ok; else bad "$what: status $st, expected $want"; cat "$TMP/cli.out"; fi
+}
+status_is 0 "--version" --version
+grep -q '^crownc [0-9]' "$TMP/cli.out" || bad "--version prints no version"
+status_is 2 "no command"
+status_is 2 "unknown command" frobnicate
+status_is 0 "help" help
+status_is 0 "help check" help check
+status_is 2 "check without files" check
+status_is 2 "unknown option" check --frobnicate x.crown
+status_is 2 "bad --format" check --format=xml x.crown
+status_is 0 "explain E0020" explain E0020
+status_is 2 "explain an unknown code" explain E9999
+printf 'server "n" {\n  cpu=4\n}\n' >"$TMP/ugly.crown"
+status_is 1 "fmt --check on an unformatted file" fmt --check "$TMP/ugly.crown"
+status_is 0 "fmt -w" fmt -w "$TMP/ugly.crown"
+status_is 0 "fmt --check after fmt -w" fmt --check "$TMP/ugly.crown"
+printf 'server "n" {\n  cpu = 4\n}\n' | cmp -s - "$TMP/ugly.crown" && ok ||
+    bad "fmt -w wrote something unexpected"
+printf 'server "n" {\n  cpu = = 4\n}\n' >"$TMP/broken.crown"
+cp "$TMP/broken.crown" "$TMP/broken.orig"
+status_is 1 "fmt -w on a file with errors" fmt -w "$TMP/broken.crown"
+cmp -s "$TMP/broken.crown" "$TMP/broken.orig" && ok || bad "fmt -w changed a broken file"
+printf 'server "n" { cpu = 4 }\n' | timeout 10 "$CROWNC" check - >/dev/null 2>&1 && ok ||
+    bad "check - (standard input)"
+run_crownc "$TMP/json.out" check --format=json tests/diagnostics/E0020-three-errors.crown
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d["diagnostics"]) == 3 else 1)' \
+    "$TMP/json.out" 2>/dev/null && ok || bad "--format=json is not valid JSON with 3 diagnostics"
+
+# Colour: only on a terminal, never with NO_COLOR, always when asked.
+colored() { grep -q "$(printf '\033')\[" "$1"; }
+sample=tests/diagnostics/E0008-unknown-unit.crown
+NO_COLOR= timeout 10 "$CROWNC" check "$sample" >"$TMP/c1" 2>&1
+colored "$TMP/c1" && bad "colour when standard error is not a terminal" || ok
+run_crownc "$TMP/c2" check --color=always "$sample"
+colored "$TMP/c2" && ok || bad "--color=always gives no colour"
+if command -v script >/dev/null 2>&1; then
+    NO_COLOR= script -qec "$CROWNC check $sample" /dev/null >"$TMP/c3" 2>&1
+    colored "$TMP/c3" && ok || bad "no colour on a terminal"
+    NO_COLOR=1 script -qec "$CROWNC check $sample" /dev/null >"$TMP/c4" 2>&1
+    colored "$TMP/c4" && bad "colour on a terminal with NO_COLOR set" || ok
+else
+    echo "skip: colour on a terminal (no 'script' command)"
+fi
+
+echo
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
