@@ -14,7 +14,14 @@ typedef struct Fmt {
 } Fmt;
 
 static void expr(Fmt *f, const Node *n);
-static void item(Fmt *f, const Node *n, size_t pad);
+/* Columns that align the items of a run: the width of the keys or field
+ * names, and where the doc strings of fields start, counted from the
+ * indentation (0: not aligned). */
+typedef struct Pad {
+    size_t key, doc;
+} Pad;
+
+static void item(Fmt *f, const Node *n, const Pad *pad);
 static void body(Fmt *f, const NodeList *items, const Span *span);
 
 /* ---- output primitives ---- */
@@ -195,6 +202,18 @@ static bool lines_share_blank(const Node *s)
     return any;
 }
 
+/* True when t[i..] up to the next newline holds only blanks and the line
+ * ends there (at a newline, or at the closing quotes when last). Read back,
+ * such a line would be taken for a blank line and emptied, or its blanks
+ * eaten with the closing quotes' indentation. */
+static bool blank_rest(Str t, uint32_t i, bool last)
+{
+    for (; i < t.len && t.s[i] != '\n'; i++)
+        if (t.s[i] != ' ' && t.s[i] != '\t')
+            return false;
+    return i < t.len || last;
+}
+
 static void triple_text(Fmt *f, TripleState *st, Str t, bool last)
 {
     for (uint32_t i = 0; i < t.len; i++) {
@@ -208,7 +227,8 @@ static void triple_text(Fmt *f, TripleState *st, Str t, bool last)
         if (st->line_start) {
             sb_repeat(f->out, ' ', (size_t)f->indent * 2 + 2);
             st->line_start = false;
-            if (st->escape_lead && (c == ' ' || c == '\t')) {
+            bool blank = c == ' ' || c == '\t';
+            if (blank && (st->escape_lead || blank_rest(t, i, last))) {
                 sb_puts(f->out, c == ' ' ? "\\u{20}" : "\\t");
                 continue;
             }
@@ -278,11 +298,11 @@ static const SeqStyle ARGS = {"(", ")", "", NULL, true};
 static const SeqStyle BODY = {"{", "}", " ", NULL, false};
 static const SeqStyle ARMS = {"{", "}", " ", NULL, false};
 
-static void alignment(const Fmt *f, const NodeList *items, size_t *pads);
+static void alignment(const Fmt *f, const NodeList *items, Pad *pads);
 
 static bool single_line(const Span *sp) { return sp->line == sp->end_line; }
 
-static void elem_at(Fmt *f, const SeqStyle *st, const Node *n, size_t pad)
+static void elem_at(Fmt *f, const SeqStyle *st, const Node *n, const Pad *pad)
 {
     if (st->elem)
         st->elem(f, n);
@@ -292,9 +312,11 @@ static void elem_at(Fmt *f, const SeqStyle *st, const Node *n, size_t pad)
 
 static void seq_lines(Fmt *f, const Span *sp, const NodeList *l, const SeqStyle *st)
 {
-    size_t *pads = NULL;
+    Pad *pads = NULL;
     if (!st->elem) {
         pads = calloc(l->len ? l->len : 1, sizeof *pads);
+        if (!pads)
+            abort();
         alignment(f, l, pads);
     }
     f->indent++;
@@ -305,7 +327,7 @@ static void seq_lines(Fmt *f, const Span *sp, const NodeList *l, const SeqStyle 
         if (!first && blank_before(f, n->span.start))
             newline(f);
         newline(f);
-        elem_at(f, st, n, pads ? pads[i] : 0);
+        elem_at(f, st, n, pads ? &pads[i] : NULL);
         if (st->commas)
             put(f, ",");
         trailing_comment(f, &n->span);
@@ -350,7 +372,7 @@ static void seq(Fmt *f, const Span *sp, const NodeList *l, const SeqStyle *st)
     for (uint32_t i = 0; i < l->len; i++) {
         if (i)
             put(f, ", ");
-        elem_at(f, st, l->at[i], 0);
+        elem_at(f, st, l->at[i], NULL);
     }
     put(f, st->pad);
     put(f, st->close);
@@ -546,8 +568,85 @@ static void if_item(Fmt *f, const Node *n)
     }
 }
 
-static void item(Fmt *f, const Node *n, size_t pad)
+/* Width of n rendered on one line by fn; "too wide" when it cannot be. */
+static size_t flat_render_width(const Fmt *f, ElemFn fn, const Node *n)
 {
+    StrBuf tmp;
+    sb_init(&tmp);
+    Fmt t = *f;
+    t.out = &tmp;
+    t.flat = true;
+    t.base_col = 0;
+    fn(&t, n);
+    size_t w = memchr(tmp.data ? tmp.data : "", '\n', tmp.len) ? FMT_WIDTH * 2
+                                                               : col_of(tmp.data, tmp.len);
+    sb_free(&tmp);
+    return w;
+}
+
+static size_t flat_width(const Fmt *f, const Node *n) { return flat_render_width(f, expr, n); }
+
+/* Starts a clause of a statement on a line of its own, one level deeper. */
+static void clause(Fmt *f, size_t width, const char *word)
+{
+    if (cur_col(f) + 1 + strlen(word) + width <= FMT_WIDTH) {
+        put(f, " ");
+    } else {
+        f->indent++;
+        newline(f);
+        f->indent--;
+    }
+    put(f, word);
+}
+
+/* `require COND else MSG at PLACES hint HINT`, with each clause after the
+ * condition moved to a continuation line when the line would be too long. */
+static void require_item(Fmt *f, const Node *n)
+{
+    put(f, n->flag ? "warn " : "require ");
+    expr(f, n->a);
+    clause(f, flat_width(f, n->b), "else ");
+    expr(f, n->b);
+    if (n->list.len) {
+        size_t w = 0;
+        for (uint32_t i = 0; i < n->list.len; i++)
+            w += flat_width(f, n->list.at[i]) + (i ? 2 : 0);
+        clause(f, w, "at ");
+        for (uint32_t i = 0; i < n->list.len; i++) {
+            put(f, i ? ", " : "");
+            expr(f, n->list.at[i]);
+        }
+    }
+    if (n->c) {
+        clause(f, flat_width(f, n->c), "hint ");
+        expr(f, n->c);
+    }
+}
+
+/* Pads the doc string of a field to its column in the run (see alignment). */
+static void field_doc(Fmt *f, const Node *n, size_t line_start, size_t doc_col)
+{
+    bool one_line = !memchr(f->out->data + line_start, '\n', f->out->len - line_start);
+    size_t col = cur_col(f);
+    doc_col += doc_col ? (size_t)f->indent * 2 : 0;
+    sb_repeat(f->out, ' ', one_line && doc_col > col ? doc_col - col : 1);
+    expr(f, n->c);
+}
+
+static void field_head(Fmt *f, const Node *n)
+{
+    type(f, n->a);
+    if (n->b) {
+        put(f, " = ");
+        expr(f, n->b);
+    }
+}
+
+static void item(Fmt *f, const Node *n, const Pad *pads)
+{
+    Pad none = {0, 0};
+    const Pad *p = pads ? pads : &none;
+    size_t pad = p->key;
     switch (n->kind) {
     case N_ATTR: {
         size_t w = key_width(n);
@@ -576,20 +675,16 @@ static void item(Fmt *f, const Node *n, size_t pad)
         put(f, " ");
         body(f, &n->list, &n->span);
         break;
-    case N_FIELD:
+    case N_FIELD: {
+        size_t line_start = f->out->len;
         putn(f, n->name);
         put(f, ":");
         sb_repeat(f->out, ' ', pad > n->name.len ? pad - n->name.len + 1 : 1);
-        type(f, n->a);
-        if (n->b) {
-            put(f, " = ");
-            expr(f, n->b);
-        }
-        if (n->c) {
-            put(f, " ");
-            expr(f, n->c);
-        }
+        field_head(f, n);
+        if (n->c)
+            field_doc(f, n, line_start, p->doc);
         break;
+    }
     case N_MEMBER:
         putn(f, n->name);
         if (n->a) {
@@ -604,27 +699,36 @@ static void item(Fmt *f, const Node *n, size_t pad)
         body(f, &n->list2, &n->span);
         break;
     case N_IF: if_item(f, n); break;
-    case N_REQUIRE:
-        put(f, n->flag ? "warn " : "require ");
-        expr(f, n->a);
-        put(f, " else ");
-        expr(f, n->b);
-        for (uint32_t i = 0; i < n->list.len; i++) {
-            put(f, i ? ", " : " at ");
-            expr(f, n->list.at[i]);
-        }
-        if (n->c) {
-            put(f, " hint ");
-            expr(f, n->c);
-        }
-        break;
+    case N_REQUIRE: require_item(f, n); break;
     default: break;
     }
 }
 
 /* The width to which the key (attribute) or name (field) of each item is
  * padded: items of the same kind on consecutive lines are aligned. */
-static void alignment(const Fmt *f, const NodeList *items, size_t *pads)
+/* Doc strings of a run of fields start in one column, unless that would
+ * push a line past FMT_WIDTH. */
+static size_t doc_column(const Fmt *f, const NodeList *items, uint32_t i, uint32_t j,
+                         size_t key)
+{
+    size_t head = 0;
+    for (uint32_t m = i; m < j; m++) {
+        if (!items->at[m]->c)
+            continue; /* fields without a doc do not widen the column */
+        size_t w = flat_render_width(f, field_head, items->at[m]);
+        if (w > head)
+            head = w;
+    }
+    size_t col = key + 2 + head + 1;
+    for (uint32_t m = i; m < j; m++) {
+        const Node *doc = items->at[m]->c;
+        if (doc && (size_t)(f->indent + 1) * 2 + col + flat_width(f, doc) > FMT_WIDTH)
+            return 0;
+    }
+    return col;
+}
+
+static void alignment(const Fmt *f, const NodeList *items, Pad *pads)
 {
     uint32_t i = 0;
     while (i < items->len) {
@@ -640,8 +744,9 @@ static void alignment(const Fmt *f, const NodeList *items, size_t *pads)
             if (mw > w)
                 w = mw;
         }
+        size_t doc = k == N_FIELD ? doc_column(f, items, i, j, w) : 0;
         for (uint32_t m = i; m < j; m++)
-            pads[m] = (k == N_ATTR || k == N_FIELD) ? w : 0;
+            pads[m] = (Pad){(k == N_ATTR || k == N_FIELD) ? w : 0, doc};
         i = j;
     }
 }
@@ -650,7 +755,9 @@ static void alignment(const Fmt *f, const NodeList *items, size_t *pads)
  * through seq's per-line path, for blocks. */
 static void top_items(Fmt *f, const NodeList *items)
 {
-    size_t *pads = calloc(items->len ? items->len : 1, sizeof *pads);
+    Pad *pads = calloc(items->len ? items->len : 1, sizeof *pads);
+    if (!pads)
+        abort();
     alignment(f, items, pads);
     bool first = true;
     for (uint32_t i = 0; i < items->len; i++) {
@@ -660,7 +767,7 @@ static void top_items(Fmt *f, const NodeList *items)
             newline(f);
         if (!first)
             newline(f);
-        item(f, n, pads[i]);
+        item(f, n, &pads[i]);
         trailing_comment(f, &n->span);
         first = false;
     }

@@ -9,7 +9,11 @@
  * A closing `}` also ends an item when a name follows it on the same line,
  * so `identity { keycloak { realm = "x" } admins = [alice] }` reads as two
  * items, as in HCL. Strings do not count: `= {} "doc"` is a field's
- * default followed by its doc string. */
+ * default followed by its doc string.
+ *
+ * Inside a `require` or `warn`, `at` and `hint` continue the statement on
+ * a new line, so long checks can be laid out one clause per line; elsewhere
+ * they are ordinary names (an attribute may be called `hint`). */
 #include "parse_internal.h"
 
 static bool needs_more(int kind)
@@ -64,6 +68,26 @@ static bool in_brackets(const ParseCtx *ctx)
     return top == OPEN_PAREN || top == OPEN_BRACKET || top == OPEN_INTERP;
 }
 
+/* Records what was handed to the parser, for the decisions above and for
+ * error messages that look one token back. */
+static int hand(ParseCtx *ctx, int kind)
+{
+    ctx->prev_kind = ctx->last_kind;
+    ctx->last_kind = kind;
+    if ((kind == REQUIRE || kind == WARN) && !ctx->in_require) {
+        ctx->in_require = true;
+        ctx->require_depth = ctx->nopen;
+    } else if (kind == NEWLINE || (kind == '}' && ctx->nopen < ctx->require_depth)) {
+        ctx->in_require = false;
+    }
+    return kind;
+}
+
+static bool continues_require(const ParseCtx *ctx, int kind)
+{
+    return ctx->in_require && ctx->nopen == ctx->require_depth && (kind == AT || kind == HINT);
+}
+
 int crown_lex(CROWN_STYPE *val, Span *loc, ParseCtx *ctx)
 {
     if (ctx->last_kind == '}' && !ctx->has_peek && !in_brackets(ctx)) {
@@ -75,16 +99,13 @@ int crown_lex(CROWN_STYPE *val, Span *loc, ParseCtx *ctx)
             loc->end = loc->start;
             loc->end_line = loc->line;
             loc->end_col = loc->col;
-            ctx->last_kind = NEWLINE;
-            return NEWLINE;
+            return hand(ctx, NEWLINE);
         }
     }
     for (;;) {
         int kind = next_raw(ctx, val, loc);
-        if (kind != NEWLINE) {
-            ctx->last_kind = kind;
-            return kind;
-        }
+        if (kind != NEWLINE)
+            return hand(ctx, kind);
         if (in_brackets(ctx))
             continue;
         if (needs_more(ctx->last_kind))
@@ -97,9 +118,8 @@ int crown_lex(CROWN_STYPE *val, Span *loc, ParseCtx *ctx)
             p->kind = next_raw(ctx, &p->val, &p->loc);
         while (p->kind == NEWLINE);
         ctx->has_peek = true;
-        if (cannot_start_item(p->kind))
+        if (cannot_start_item(p->kind) || continues_require(ctx, p->kind))
             continue;
-        ctx->last_kind = NEWLINE;
-        return NEWLINE;
+        return hand(ctx, NEWLINE);
     }
 }

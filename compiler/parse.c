@@ -532,12 +532,15 @@ Node *mk_string(ParseCtx *ctx, const Span *at, NodeList *parts, bool triple)
 
 /* ---- placement of items ---- */
 
-typedef enum Place { PL_TOP, PL_BODY, PL_SCHEMA, PL_ENUM, PL_UNION, PL_CHECK } Place;
+/* PL_FLOW is the body of a top-level `for` or `if`: it generates blocks,
+ * so it holds what the top level holds except `import`. */
+typedef enum Place { PL_TOP, PL_FLOW, PL_BODY, PL_SCHEMA, PL_ENUM, PL_UNION, PL_CHECK } Place;
 
 static const char *place_allows(Place pl)
 {
     switch (pl) {
     case PL_TOP: return "the top level holds `import`, `let`, blocks, `for` and `if`";
+    case PL_FLOW: return "a top-level `for` or `if` holds `let`, blocks, `for` and `if`";
     case PL_SCHEMA: return "a schema holds field declarations `name: type`";
     case PL_ENUM: return "an enum holds member names, each with an optional doc string";
     case PL_UNION: return "a union holds variants: `name { fields }` or a bare `name`";
@@ -550,12 +553,12 @@ static bool item_allowed(Place pl, const Node *it)
 {
     switch (it->kind) {
     case N_IMPORT: return pl == PL_TOP;
-    case N_LET: return pl == PL_TOP || pl == PL_BODY || pl == PL_CHECK;
+    case N_LET: return pl == PL_TOP || pl == PL_FLOW || pl == PL_BODY || pl == PL_CHECK;
     case N_ATTR: return pl == PL_BODY || pl == PL_CHECK;
-    case N_BLOCK: return pl == PL_TOP || pl == PL_BODY || pl == PL_UNION;
+    case N_BLOCK: return pl == PL_TOP || pl == PL_FLOW || pl == PL_BODY || pl == PL_UNION;
     case N_FIELD: return pl == PL_SCHEMA;
     case N_MEMBER: return pl == PL_ENUM || pl == PL_UNION;
-    case N_FOR: case N_IF: return pl == PL_TOP || pl == PL_BODY || pl == PL_CHECK;
+    case N_FOR: case N_IF: return pl != PL_SCHEMA && pl != PL_ENUM && pl != PL_UNION;
     case N_REQUIRE: return pl == PL_CHECK;
     default: return false;
     }
@@ -611,6 +614,23 @@ static void validate_decl(ParseCtx *ctx, const Node *b)
     }
 }
 
+/* Objects and union variants inside expressions hold body items too: they
+ * are validated as block bodies wherever they appear. */
+static void validate_expr(ParseCtx *ctx, const Node *n)
+{
+    if (!n)
+        return;
+    if (n->kind == N_OBJECT || n->kind == N_VARIANT) {
+        validate_items(ctx, &n->list, PL_BODY);
+        return;
+    }
+    validate_expr(ctx, n->a);
+    validate_expr(ctx, n->b);
+    validate_expr(ctx, n->c);
+    for (uint32_t i = 0; i < n->list.len; i++)
+        validate_expr(ctx, n->list.at[i]);
+}
+
 static void validate_item(ParseCtx *ctx, const Node *it, Place pl)
 {
     if (!item_allowed(pl, it)) {
@@ -629,18 +649,29 @@ static void validate_item(ParseCtx *ctx, const Node *it, Place pl)
         }
         break;
     case N_FOR:
-        validate_items(ctx, &it->list2, pl == PL_TOP ? PL_BODY : pl);
+        validate_items(ctx, &it->list2, pl == PL_TOP ? PL_FLOW : pl);
         break;
     case N_IF: {
-        Place inner = pl == PL_TOP ? PL_BODY : pl;
+        Place inner = pl == PL_TOP ? PL_FLOW : pl;
         for (const Node *n = it; n; n = n->b) {
             validate_items(ctx, &n->list, inner);
             validate_items(ctx, &n->list2, inner);
         }
         break;
     }
+    case N_ATTR: case N_LET: case N_FIELD: case N_REQUIRE:
+        validate_expr(ctx, it->a);
+        validate_expr(ctx, it->b);
+        validate_expr(ctx, it->c);
+        break;
     default:
         break;
+    }
+    /* The heads of `for` and `if`: binding sources, filters, conditions. */
+    if (it->kind == N_FOR || it->kind == N_IF) {
+        validate_expr(ctx, it->a);
+        for (uint32_t i = 0; it->kind == N_FOR && i < it->list.len; i++)
+            validate_expr(ctx, it->list.at[i]);
     }
 }
 

@@ -44,6 +44,9 @@ struct ParseCtx {
 
     /* token filter */
     int last_kind;          /* last token handed to the parser */
+    int prev_kind;          /* the one before it */
+    bool in_require;        /* inside a require/warn statement */
+    size_t require_depth;   /* bracket depth where it started */
     Token peek;
     bool has_peek;
 

@@ -137,7 +137,7 @@ attr
     ;
 
 let
-    : LET any_name '=' value     { $$ = mk_named(ctx, N_LET, &@$, $2, $4); }
+    : LET IDENT '=' value        { $$ = mk_named(ctx, N_LET, &@$, $2, $4); }
     ;
 
 import
@@ -505,7 +505,10 @@ static bool ends_something(yysymbol_kind_t k)
 static void add_hint(ParseCtx *ctx, Diag *d, yysymbol_kind_t got, const yysymbol_kind_t *exp,
                      int n)
 {
-    if (got == YYSYMBOL_YYEOF && ctx->nopen) {
+    if (ctx->prev_kind == ':' && got != YYSYMBOL_IDENT) {
+        diag_set_hint(d, "to set an attribute, write `name = value`; `name: type` declares "
+                         "a schema field");
+    } else if (got == YYSYMBOL_YYEOF && ctx->nopen) {
         const OpenEntry *o = &ctx->open[ctx->nopen - 1];
         const char *what = o->kind == OPEN_PAREN ? "(" : o->kind == OPEN_BRACKET ? "[" : "{";
         diag_add_secondary(d, o->at, "this `%s` is not closed", what);
