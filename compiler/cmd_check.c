@@ -1,67 +1,121 @@
-/* cmd_check.c — `crownc check`: read site files and report every problem. */
+/* cmd_check.c — `crownc check`: read sites and report every problem.
+ *
+ * Each argument is a site: a .crown file, or a directory holding
+ * site.crown. The site's files and the standard library are parsed,
+ * typed, evaluated and checked. With --syntax, each argument is a single
+ * file that is only parsed (for fragments, editors and the docs' tests). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "program.h"
 #include "unit.h"
 
-int cmd_check(CliOptions *o, int argc, char **argv)
+typedef struct CheckOptions {
+    bool syntax;
+    const char *stdlib;
+} CheckOptions;
+
+static void summary(const CliOptions *o, const DiagList *d, const char *what, bool io_error)
 {
-    const char *files[argc > 0 ? argc : 1];
-    int nfiles = 0;
-    bool options_done = false;
-    for (int i = 0; i < argc; i++) {
-        if (!options_done && strcmp(argv[i], "--") == 0) {
-            options_done = true;
-            continue;
-        }
-        if (!options_done && argv[i][0] == '-' && argv[i][1]) {
-            int r = cli_render_option(o, argc, argv, &i);
-            if (r < 0)
-                return EXIT_USAGE;
-            if (r == 0) {
-                cli_error("check: unknown option '%s'", argv[i]);
-                return EXIT_USAGE;
-            }
-            continue;
-        }
-        files[nfiles++] = argv[i];
-    }
-    if (nfiles == 0) {
-        cli_error("check: no files given (usage: crownc check FILE...)");
-        return EXIT_USAGE;
-    }
+    if (o->render.format != FORMAT_HUMAN)
+        return;
+    if (d->errors || d->warnings)
+        fprintf(stderr, "crownc: %s: %zu error%s, %zu warning%s\n", what, d->errors,
+                d->errors == 1 ? "" : "s", d->warnings, d->warnings == 1 ? "" : "s");
+    else if (!io_error)
+        fprintf(stderr, "crownc: %s: no problems\n", what);
+}
+
+static int check_syntax(CliOptions *o, const char *path)
+{
     Arena ar;
     arena_init(&ar);
     DiagList diags;
     diag_init(&diags);
-    Unit units[nfiles];
-    int status = EXIT_OK, loaded = 0;
-    for (int i = 0; i < nfiles; i++) {
-        char err[512];
-        if (unit_load(files[i], (unsigned)i, &ar, &diags, &units[loaded], err, sizeof err) !=
-            UNIT_OK) {
-            cli_error("%s", err);
-            status = EXIT_USAGE;
-            continue;
-        }
-        loaded++;
+    Unit u;
+    char err[512];
+    int status = EXIT_OK;
+    if (unit_load(path, 0, &ar, &diags, &u, err, sizeof err) != UNIT_OK) {
+        cli_error("%s", err);
+        status = EXIT_USAGE;
+    } else {
+        cli_print_diags(o, &diags);
+        summary(o, &diags, path, false);
+        unit_free(&u);
+        status = diags.errors ? EXIT_DIAG : EXIT_OK;
     }
-    cli_print_diags(o, &diags);
-    if (o->render.format == FORMAT_HUMAN) {
-        if (diags.errors || diags.warnings)
-            fprintf(stderr, "crownc: %zu error%s, %zu warning%s\n", diags.errors,
-                    diags.errors == 1 ? "" : "s", diags.warnings,
-                    diags.warnings == 1 ? "" : "s");
-        else if (status == EXIT_OK)
-            fprintf(stderr, "crownc: %d file%s checked, no problems\n", loaded,
-                    loaded == 1 ? "" : "s");
-    }
-    if (status == EXIT_OK && diags.errors)
-        status = EXIT_DIAG;
-    for (int i = 0; i < loaded; i++)
-        unit_free(&units[i]);
     diag_free(&diags);
     arena_free(&ar);
+    return status;
+}
+
+static int check_site(CliOptions *o, const CheckOptions *co, const char *path)
+{
+    DiagList diags;
+    diag_init(&diags);
+    Program p;
+    char err[512];
+    int status;
+    char *std = co->stdlib ? NULL : program_default_stdlib();
+    if (!program_load(&p, path, co->stdlib ? co->stdlib : std, &diags, err, sizeof err)) {
+        cli_print_diags(o, &diags);
+        cli_error("%s", err);
+        status = EXIT_USAGE;
+    } else {
+        program_check(&p);
+        cli_print_diags(o, &diags);
+        summary(o, &diags, path, false);
+        status = diags.errors ? EXIT_DIAG : EXIT_OK;
+    }
+    program_free(&p);
+    free(std);
+    diag_free(&diags);
+    return status;
+}
+
+int cmd_check(CliOptions *o, int argc, char **argv)
+{
+    const char *paths[argc > 0 ? argc : 1];
+    int npaths = 0;
+    CheckOptions co = {false, NULL};
+    bool options_done = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!options_done && strcmp(a, "--") == 0) {
+            options_done = true;
+        } else if (!options_done && strcmp(a, "--syntax") == 0) {
+            co.syntax = true;
+        } else if (!options_done && strcmp(a, "--stdlib") == 0) {
+            if (i + 1 >= argc) {
+                cli_error("check: --stdlib needs a directory");
+                return EXIT_USAGE;
+            }
+            co.stdlib = argv[++i];
+        } else if (!options_done && strncmp(a, "--stdlib=", 9) == 0) {
+            co.stdlib = a + 9;
+        } else if (!options_done && a[0] == '-' && a[1]) {
+            int r = cli_render_option(o, argc, argv, &i);
+            if (r < 0)
+                return EXIT_USAGE;
+            if (r == 0) {
+                cli_error("check: unknown option '%s'", a);
+                return EXIT_USAGE;
+            }
+        } else {
+            paths[npaths++] = a;
+        }
+    }
+    if (npaths == 0) {
+        cli_error("check: nothing to check (usage: crownc check SITE...)");
+        return EXIT_USAGE;
+    }
+    int status = EXIT_OK;
+    for (int i = 0; i < npaths; i++) {
+        int s = co.syntax ? check_syntax(o, paths[i]) : check_site(o, &co, paths[i]);
+        if (s > status)
+            status = s;
+    }
     return status;
 }

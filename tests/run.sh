@@ -152,7 +152,7 @@ for ex in "$TMP"/ex/*.crown; do
     [ -f "$ex" ] || continue
     nex=$((nex + 1))
     name=$(basename "$ex")
-    if ! run_crownc "$TMP/ex.out" check "$ex"; then
+    if ! run_crownc "$TMP/ex.out" check --syntax "$ex"; then
         bad "example $name in the docs does not check:"
         cat "$TMP/ex.out"
         sed 's/^/    | /' "$ex"
@@ -171,7 +171,7 @@ section "inputs"
 # status (and the code), within the time limit and without a crash.
 input_case() {
     local name=$1 file=$2 want=$3 code=${4:-} st
-    run_crownc "$TMP/in.out" check "$file"
+    run_crownc "$TMP/in.out" check --syntax "$file"
     st=$?
     if crashed "$st" "$TMP/in.out"; then
         bad "input '$name': crashed or timed out (status $st)"
@@ -220,7 +220,7 @@ else
 fi
 for r in tests/fuzz/regressions/*; do
     [ -f "$r" ] || continue
-    run_crownc "$TMP/in.out" check "$r"
+    run_crownc "$TMP/in.out" check --syntax "$r"
     st=$?
     if crashed "$st" "$TMP/in.out" || [ "$st" -gt 2 ]; then
         bad "fuzz regression $r: status $st"
@@ -265,7 +265,7 @@ printf 'server "n" {\n  cpu = = 4\n}\n' >"$TMP/broken.crown"
 cp "$TMP/broken.crown" "$TMP/broken.orig"
 status_is 1 "fmt -w on a file with errors" fmt -w "$TMP/broken.crown"
 cmp -s "$TMP/broken.crown" "$TMP/broken.orig" && ok || bad "fmt -w changed a broken file"
-printf 'server "n" { cpu = 4 }\n' | timeout 10 "$CROWNC" check - >/dev/null 2>&1 && ok ||
+printf 'server "n" { cpu = 4 }\n' | timeout 10 "$CROWNC" check --syntax - >/dev/null 2>&1 && ok ||
     bad "check - (standard input)"
 run_crownc "$TMP/json.out" check --format=json tests/diagnostics/E0020-three-errors.crown
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d["diagnostics"]) == 3 else 1)' \

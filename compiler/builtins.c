@@ -1,0 +1,591 @@
+/* builtins.c — the functions every crown file can call.
+ *
+ * Each builtin checks its own arguments and reports at the argument that
+ * is wrong. Arguments are evaluated in order, positional ones only,
+ * except for secret(), which takes named ones. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval_internal.h"
+#include "secret.h"
+
+typedef struct Call {
+    Eval *ev;
+    const Node *n;
+    const Value **args;
+    size_t nargs;
+    const Type *want;
+} Call;
+
+typedef const Value *(*BuiltinFn)(Call *c);
+
+/* ---- argument checks ---- */
+
+static const Value *fail_arg(Call *c, size_t i, const char *expected)
+{
+    const Value *v = c->args[i];
+    eval_error(c->ev, "E0216", v->at, "argument %zu of %s() must be %s, not %s", i + 1,
+               c->n->a->name.s, expected, value_kind_name(v));
+    return NULL;
+}
+
+static bool is_text(const Value *v) { return v->kind == V_STRING; }
+
+static Span here(const Call *c) { return c->n->span; }
+
+static Arena *ar(const Call *c) { return c->ev->ar; }
+
+static const Value *str(Call *c, const char *s, size_t n)
+{
+    return value_string(ar(c), here(c), s, n);
+}
+
+/* ---- collections ---- */
+
+static const Value *b_len(Call *c)
+{
+    const Value *v = c->args[0];
+    if (v->kind == V_LIST)
+        return value_int(ar(c), here(c), (int64_t)v->u.list.len);
+    if (v->kind == V_OBJECT || v->kind == V_RECORD)
+        return value_int(ar(c), here(c), (int64_t)v->u.obj.len);
+    if (v->kind != V_STRING)
+        return fail_arg(c, 0, "a string, a list or an object");
+    int64_t n = 0;
+    for (size_t i = 0; i < v->u.str.len; i++)
+        n += ((unsigned char)v->u.str.s[i] & 0xC0) != 0x80;
+    return value_int(ar(c), here(c), n);
+}
+
+static const Value *b_sum(Call *c)
+{
+    const Value *l = c->args[0];
+    if (l->kind != V_LIST)
+        return fail_arg(c, 0, "a list");
+    QDim dim;
+    const Type *w = type_unopt(c->want);
+    const Value *acc = w && type_dim(w, &dim) ? value_quantity(ar(c), here(c), dim, 0)
+                                              : value_int(ar(c), here(c), 0);
+    for (size_t i = 0; i < l->u.list.len; i++) {
+        const Value *x = l->u.list.items[i];
+        if (i == 0 && x->kind == V_QUANTITY)
+            acc = value_quantity(ar(c), here(c), x->u.q.dim, 0);
+        if (i == 0 && x->kind == V_FLOAT)
+            acc = value_float(ar(c), here(c), 0);
+        int64_t r;
+        if (acc->kind == V_INT && x->kind == V_INT && quantity_add(acc->u.i, x->u.i, &r))
+            acc = value_int(ar(c), here(c), r);
+        else if (acc->kind == V_QUANTITY && x->kind == V_QUANTITY &&
+                 x->u.q.dim == acc->u.q.dim && quantity_add(acc->u.q.v, x->u.q.v, &r))
+            acc = value_quantity(ar(c), here(c), acc->u.q.dim, r);
+        else if (acc->kind == V_FLOAT && (x->kind == V_FLOAT || x->kind == V_INT))
+            acc = value_float(ar(c), here(c),
+                              acc->u.f + (x->kind == V_INT ? (double)x->u.i : x->u.f));
+        else {
+            eval_error(c->ev, "E0216", x->at, "sum() cannot add %s to %s (or the sum is too "
+                       "large)", value_kind_name(x), value_kind_name(acc));
+            return NULL;
+        }
+    }
+    return acc;
+}
+
+static const Value *extreme(Call *c, int sign)
+{
+    const Value *const *items = c->args;
+    size_t n = c->nargs;
+    if (n == 1 && c->args[0]->kind == V_LIST) {
+        items = c->args[0]->u.list.items;
+        n = c->args[0]->u.list.len;
+    }
+    if (n == 0) {
+        eval_error(c->ev, "E0216", here(c), "%s() of an empty list", c->n->a->name.s);
+        return NULL;
+    }
+    const Value *best = items[0];
+    for (size_t i = 1; i < n; i++) {
+        int cmp;
+        if (!value_compare(items[i], best, &cmp)) {
+            eval_error(c->ev, "E0216", items[i]->at, "%s() cannot compare %s with %s",
+                       c->n->a->name.s, value_kind_name(items[i]), value_kind_name(best));
+            return NULL;
+        }
+        if (cmp * sign > 0)
+            best = items[i];
+    }
+    return best;
+}
+
+static const Value *b_min(Call *c) { return extreme(c, -1); }
+static const Value *b_max(Call *c) { return extreme(c, 1); }
+
+static const Value *b_sort(Call *c)
+{
+    const Value *l = c->args[0];
+    if (l->kind != V_LIST)
+        return fail_arg(c, 0, "a list");
+    size_t n = l->u.list.len;
+    const Value **items = arena_alloc(ar(c), (n ? n : 1) * sizeof *items);
+    /* Insertion into place keeps equal elements in order (a stable sort)
+     * and checks every comparison; lists here are small. */
+    for (size_t i = 0; i < n; i++) {
+        const Value *x = l->u.list.items[i];
+        size_t j = i;
+        while (j > 0) {
+            int cmp;
+            if (!value_compare(items[j - 1], x, &cmp)) {
+                eval_error(c->ev, "E0216", x->at, "sort() cannot compare %s with %s",
+                           value_kind_name(x), value_kind_name(items[j - 1]));
+                return NULL;
+            }
+            if (cmp <= 0)
+                break;
+            items[j] = items[j - 1];
+            j--;
+        }
+        items[j] = x;
+    }
+    return value_list(ar(c), here(c), items, n);
+}
+
+static const Value *b_unique(Call *c)
+{
+    const Value *l = c->args[0];
+    if (l->kind != V_LIST)
+        return fail_arg(c, 0, "a list");
+    ValueVec out = {0};
+    for (size_t i = 0; i < l->u.list.len; i++) {
+        bool seen = false;
+        for (size_t j = 0; j < out.len && !seen; j++)
+            seen = value_equal(out.at[j], l->u.list.items[i]);
+        if (!seen)
+            vec_push(c->ev, &out, l->u.list.items[i]);
+    }
+    return value_list(ar(c), here(c), out.at, out.len);
+}
+
+static const Value *b_flatten(Call *c)
+{
+    const Value *l = c->args[0];
+    if (l->kind != V_LIST)
+        return fail_arg(c, 0, "a list of lists");
+    ValueVec out = {0};
+    for (size_t i = 0; i < l->u.list.len; i++) {
+        const Value *x = l->u.list.items[i];
+        if (x->kind != V_LIST) {
+            eval_error(c->ev, "E0216", x->at, "flatten() needs lists, not %s", value_kind_name(x));
+            return NULL;
+        }
+        for (size_t j = 0; j < x->u.list.len; j++)
+            vec_push(c->ev, &out, x->u.list.items[j]);
+    }
+    return value_list(ar(c), here(c), out.at, out.len);
+}
+
+static const Value *keys_or_values(Call *c, bool keys)
+{
+    const Value *o = c->args[0];
+    if (o->kind != V_OBJECT && o->kind != V_RECORD)
+        return fail_arg(c, 0, "an object");
+    size_t n = o->u.obj.len;
+    const Value **items = arena_alloc(ar(c), (n ? n : 1) * sizeof *items);
+    for (size_t i = 0; i < n; i++)
+        items[i] = keys ? str(c, o->u.obj.keys[i], strlen(o->u.obj.keys[i])) : o->u.obj.vals[i];
+    return value_list(ar(c), here(c), items, n);
+}
+
+static const Value *b_keys(Call *c) { return keys_or_values(c, true); }
+static const Value *b_values(Call *c) { return keys_or_values(c, false); }
+
+static const Value *b_range(Call *c)
+{
+    const Value *n = c->args[0];
+    if (n->kind != V_INT || n->u.i < 0 || n->u.i > 100000)
+        return fail_arg(c, 0, "an int from 0 to 100000");
+    const Value **items = arena_alloc(ar(c), (n->u.i ? (size_t)n->u.i : 1) * sizeof *items);
+    for (int64_t i = 0; i < n->u.i; i++)
+        items[i] = value_int(ar(c), here(c), i);
+    return value_list(ar(c), here(c), items, (size_t)n->u.i);
+}
+
+/* ---- strings ---- */
+
+static const Value *change_case(Call *c, int (*fn)(int))
+{
+    const Value *s = c->args[0];
+    if (!is_text(s))
+        return fail_arg(c, 0, "a string");
+    char *out = arena_strndup(ar(c), s->u.str.s, s->u.str.len);
+    for (size_t i = 0; i < s->u.str.len; i++)
+        if (!((unsigned char)out[i] & 0x80))
+            out[i] = (char)fn((unsigned char)out[i]);
+    return str(c, out, s->u.str.len);
+}
+
+static const Value *b_lower(Call *c) { return change_case(c, tolower); }
+static const Value *b_upper(Call *c) { return change_case(c, toupper); }
+
+static const Value *b_join(Call *c)
+{
+    const Value *l = c->args[0], *sep = c->args[1];
+    if (l->kind != V_LIST)
+        return fail_arg(c, 0, "a list");
+    if (!is_text(sep))
+        return fail_arg(c, 1, "a string");
+    StrBuf b;
+    sb_init(&b);
+    for (size_t i = 0; i < l->u.list.len; i++) {
+        if (i)
+            sb_putn(&b, sep->u.str.s, sep->u.str.len);
+        if (l->u.list.items[i]->kind == V_SECRET || !value_to_text(l->u.list.items[i], &b)) {
+            eval_error(c->ev, "E0216", l->u.list.items[i]->at, "join() cannot put %s into a "
+                       "string", value_kind_name(l->u.list.items[i]));
+            sb_free(&b);
+            return NULL;
+        }
+    }
+    const Value *v = str(c, b.data ? b.data : "", b.len);
+    sb_free(&b);
+    return v;
+}
+
+static const Value *b_split(Call *c)
+{
+    const Value *s = c->args[0], *sep = c->args[1];
+    if (!is_text(s))
+        return fail_arg(c, 0, "a string");
+    if (!is_text(sep) || sep->u.str.len == 0)
+        return fail_arg(c, 1, "a non-empty string");
+    ValueVec out = {0};
+    const char *p = s->u.str.s, *end = p + s->u.str.len;
+    for (;;) {
+        const char *q = strstr(p, sep->u.str.s);
+        if (!q || q > end) {
+            vec_push(c->ev, &out, str(c, p, (size_t)(end - p)));
+            break;
+        }
+        vec_push(c->ev, &out, str(c, p, (size_t)(q - p)));
+        p = q + sep->u.str.len;
+    }
+    return value_list(ar(c), here(c), out.at, out.len);
+}
+
+static const Value *b_replace(Call *c)
+{
+    const Value *s = c->args[0], *old = c->args[1], *new = c->args[2];
+    for (size_t i = 0; i < 3; i++)
+        if (!is_text(c->args[i]))
+            return fail_arg(c, i, "a string");
+    if (old->u.str.len == 0)
+        return fail_arg(c, 1, "a non-empty string");
+    StrBuf b;
+    sb_init(&b);
+    const char *p = s->u.str.s;
+    const char *q;
+    while ((q = strstr(p, old->u.str.s))) {
+        sb_putn(&b, p, (size_t)(q - p));
+        sb_putn(&b, new->u.str.s, new->u.str.len);
+        p = q + old->u.str.len;
+    }
+    sb_puts(&b, p);
+    const Value *v = str(c, b.data ? b.data : "", b.len);
+    sb_free(&b);
+    return v;
+}
+
+static const Value *b_contains(Call *c)
+{
+    const Value *in = c->args[0], *x = c->args[1];
+    if (in->kind == V_LIST) {
+        for (size_t i = 0; i < in->u.list.len; i++)
+            if (value_equal(in->u.list.items[i], x))
+                return value_bool(ar(c), here(c), true);
+        return value_bool(ar(c), here(c), false);
+    }
+    if (!is_text(in))
+        return fail_arg(c, 0, "a string or a list");
+    if (!is_text(x))
+        return fail_arg(c, 1, "a string");
+    return value_bool(ar(c), here(c), strstr(in->u.str.s, x->u.str.s) != NULL);
+}
+
+static const Value *affix(Call *c, bool start)
+{
+    const Value *s = c->args[0], *a = c->args[1];
+    if (!is_text(s))
+        return fail_arg(c, 0, "a string");
+    if (!is_text(a))
+        return fail_arg(c, 1, "a string");
+    bool r = a->u.str.len <= s->u.str.len &&
+             memcmp(start ? s->u.str.s : s->u.str.s + s->u.str.len - a->u.str.len, a->u.str.s,
+                    a->u.str.len) == 0;
+    return value_bool(ar(c), here(c), r);
+}
+
+static const Value *b_starts_with(Call *c) { return affix(c, true); }
+static const Value *b_ends_with(Call *c) { return affix(c, false); }
+
+static const Value *b_string(Call *c)
+{
+    StrBuf b;
+    sb_init(&b);
+    if (c->args[0]->kind == V_SECRET || !value_to_text(c->args[0], &b)) {
+        sb_free(&b);
+        return fail_arg(c, 0, "a scalar (not a list, an object or a secret)");
+    }
+    const Value *v = str(c, b.data ? b.data : "", b.len);
+    sb_free(&b);
+    return v;
+}
+
+static const Value *b_int(Call *c)
+{
+    const Value *v = c->args[0];
+    if (v->kind == V_INT)
+        return v;
+    if (v->kind == V_QUANTITY)
+        return value_int(ar(c), here(c), v->u.q.v);
+    if (v->kind == V_FLOAT && v->u.f >= -9.2e18 && v->u.f <= 9.2e18)
+        return value_int(ar(c), here(c), (int64_t)v->u.f);
+    if (v->kind == V_STRING) {
+        errno = 0;
+        char *end;
+        long long x = strtoll(v->u.str.s, &end, 10);
+        if (v->u.str.len && *end == '\0' && errno == 0)
+            return value_int(ar(c), here(c), x);
+        eval_error(c->ev, "E0216", v->at, "\"%s\" is not an integer", v->u.str.s);
+        return NULL;
+    }
+    return fail_arg(c, 0, "a number, a quantity or a string of digits");
+}
+
+/* ---- network ---- */
+
+/* An address argument as a range: a CIDR, a range or a single address;
+ * strings are read as whichever of those they spell. */
+static bool as_range(Call *c, size_t i, IpRange *out)
+{
+    const Value *v = c->args[i];
+    const char *why;
+    switch (v->kind) {
+    case V_RANGE: *out = v->u.range; return true;
+    case V_CIDR: *out = cidr_to_range(v->u.cidr); return true;
+    case V_IP: out->first = out->last = v->u.ip; return true;
+    case V_STRING: {
+        IpAddr a;
+        if (ip_parse(v->u.str.s, v->u.str.len, &a, &why)) {
+            out->first = out->last = a;
+            return true;
+        }
+        if (iprange_parse(v->u.str.s, v->u.str.len, out, &why))
+            return true;
+        eval_error(c->ev, "E0207", v->at, "\"%s\" is not an address, a CIDR or a range: %s",
+                   v->u.str.s, why);
+        return false;
+    }
+    default:
+        fail_arg(c, i, "an address, a CIDR or a range");
+        return false;
+    }
+}
+
+static const Value *b_cidr_contains(Call *c)
+{
+    IpRange outer, inner;
+    if (!as_range(c, 0, &outer) || !as_range(c, 1, &inner))
+        return NULL;
+    return value_bool(ar(c), here(c), range_contains_range(outer, inner));
+}
+
+static const Value *b_cidr_overlaps(Call *c)
+{
+    IpRange a, b;
+    if (!as_range(c, 0, &a) || !as_range(c, 1, &b))
+        return NULL;
+    return value_bool(ar(c), here(c), range_overlaps(a, b));
+}
+
+static const Value *b_range_size(Call *c)
+{
+    IpRange r;
+    if (!as_range(c, 0, &r))
+        return NULL;
+    uint64_t n = range_size(r);
+    return value_int(ar(c), here(c), n > INT64_MAX ? INT64_MAX : (int64_t)n);
+}
+
+static const Value *b_ip_add(Call *c)
+{
+    IpRange r;
+    if (!as_range(c, 0, &r))
+        return NULL;
+    if (c->args[1]->kind != V_INT)
+        return fail_arg(c, 1, "an int");
+    IpAddr out;
+    if (!ip_add(r.first, c->args[1]->u.i, &out)) {
+        eval_error(c->ev, "E0217", here(c), "the address falls outside its family's space");
+        return NULL;
+    }
+    return value_ip(ar(c), here(c), out);
+}
+
+/* ---- data and secrets ---- */
+
+static const Value *b_csv(Call *c)
+{
+    return is_text(c->args[0]) ? data_csv(c->ev, c->args[0], c->n) : fail_arg(c, 0, "a path");
+}
+
+static const Value *b_yaml(Call *c)
+{
+    return is_text(c->args[0]) ? data_yaml(c->ev, c->args[0], c->n) : fail_arg(c, 0, "a path");
+}
+
+static const Value *b_file(Call *c)
+{
+    return is_text(c->args[0]) ? data_file(c->ev, c->args[0], c->n) : fail_arg(c, 0, "a path");
+}
+
+static const Value *secret_value(Call *c, Secret *s)
+{
+    s->at = here(c);
+    Value *v = (Value *)value_null(ar(c), here(c));
+    v->kind = V_SECRET;
+    v->u.secret = s;
+    return v;
+}
+
+static const Value *b_input_secret(Call *c)
+{
+    const Value *name = c->args[0];
+    bool ok = is_text(name) && name->u.str.len > 0;
+    for (size_t i = 0; ok && i < name->u.str.len; i++) {
+        char ch = name->u.str.s[i];
+        ok = (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+    }
+    if (!ok)
+        return fail_arg(c, 0, "a NAME of capital letters, digits and '_'");
+    Secret *s = arena_alloc(ar(c), sizeof *s);
+    s->supplied = true;
+    s->input = name->u.str.s;
+    return secret_value(c, s);
+}
+
+/* ---- the table ---- */
+
+typedef struct Builtin {
+    const char *name;
+    BuiltinFn fn;
+    unsigned min, max; /* positional arguments */
+} Builtin;
+
+static const Builtin builtins[] = {
+    {"len", b_len, 1, 1},
+    {"sum", b_sum, 1, 1},
+    {"min", b_min, 1, 64},
+    {"max", b_max, 1, 64},
+    {"sort", b_sort, 1, 1},
+    {"unique", b_unique, 1, 1},
+    {"flatten", b_flatten, 1, 1},
+    {"keys", b_keys, 1, 1},
+    {"values", b_values, 1, 1},
+    {"range", b_range, 1, 1},
+    {"lower", b_lower, 1, 1},
+    {"upper", b_upper, 1, 1},
+    {"join", b_join, 2, 2},
+    {"split", b_split, 2, 2},
+    {"replace", b_replace, 3, 3},
+    {"contains", b_contains, 2, 2},
+    {"starts_with", b_starts_with, 2, 2},
+    {"ends_with", b_ends_with, 2, 2},
+    {"string", b_string, 1, 1},
+    {"int", b_int, 1, 1},
+    {"cidr_contains", b_cidr_contains, 2, 2},
+    {"cidr_overlaps", b_cidr_overlaps, 2, 2},
+    {"range_size", b_range_size, 1, 1},
+    {"ip_add", b_ip_add, 2, 2},
+    {"csv", b_csv, 1, 1},
+    {"yaml", b_yaml, 1, 1},
+    {"file", b_file, 1, 1},
+    {"input_secret", b_input_secret, 1, 1},
+};
+
+static const Builtin *find(const char *name)
+{
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        if (strcmp(builtins[i].name, name) == 0)
+            return &builtins[i];
+    return NULL;
+}
+
+bool builtin_exists(const char *name) { return find(name) || strcmp(name, "secret") == 0; }
+
+/* secret(kind = password, length = 32, ...): named arguments only; they
+ * are kept as an object for the secrets stage to interpret. */
+static const Value *call_secret(Eval *ev, const Node *n, Env *env)
+{
+    size_t k = n->list.len;
+    const char **keys = arena_alloc(ev->ar, (k ? k : 1) * sizeof *keys);
+    const Value **vals = arena_alloc(ev->ar, (k ? k : 1) * sizeof *vals);
+    for (size_t i = 0; i < k; i++) {
+        const Node *a = n->list.at[i];
+        if (!a->name.s) {
+            eval_error(ev, "E0216", a->span, "secret() takes named arguments: "
+                       "secret(kind = password, length = 32)");
+            return NULL;
+        }
+        keys[i] = a->name.s;
+        vals[i] = a->a->kind == N_IDENT && strcmp(a->name.s, "kind") == 0
+                      ? value_string(ev->ar, a->a->span, a->a->name.s, a->a->name.len)
+                      : eval_expr(ev, a->a, env, NULL);
+        if (!vals[i])
+            return NULL;
+    }
+    Secret *s = arena_alloc(ev->ar, sizeof *s);
+    s->params = value_object(ev->ar, n->span, keys, vals, k);
+    s->at = n->span;
+    Value *v = (Value *)value_null(ev->ar, n->span);
+    v->kind = V_SECRET;
+    v->u.secret = s;
+    return v;
+}
+
+bool builtin_call(Eval *ev, const char *name, const Node *n, Env *env, const Type *want,
+                  const Value **out)
+{
+    if (strcmp(name, "secret") == 0) {
+        *out = call_secret(ev, n, env);
+        return true;
+    }
+    const Builtin *b = find(name);
+    if (!b)
+        return false;
+    *out = NULL;
+    size_t k = n->list.len;
+    if (k < b->min || k > b->max) {
+        if (b->min == b->max)
+            eval_error(ev, "E0216", n->span, "%s() takes %u argument%s, not %zu", name, b->min,
+                       b->min == 1 ? "" : "s", k);
+        else
+            eval_error(ev, "E0216", n->span, "%s() takes %u to %u arguments, not %zu", name,
+                       b->min, b->max, k);
+        return true;
+    }
+    const Value **args = arena_alloc(ev->ar, (k ? k : 1) * sizeof *args);
+    for (size_t i = 0; i < k; i++) {
+        const Node *a = n->list.at[i];
+        if (a->name.s) {
+            eval_error(ev, "E0216", a->span, "%s() takes no named arguments", name);
+            return true;
+        }
+        args[i] = eval_expr(ev, a->a, env, NULL);
+        if (!args[i] || is_poison(args[i]))
+            return true;
+    }
+    Call c = {ev, n, args, k, want};
+    *out = b->fn(&c);
+    return true;
+}

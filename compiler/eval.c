@@ -1,0 +1,781 @@
+/* eval.c — expressions: literals, names, operators, comprehensions,
+ * field access, calls, conditionals and match. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eval_internal.h"
+
+/* ---- names ---- */
+
+static const Value *enum_member(Eval *ev, const Decl *e, const Node *n)
+{
+    int i = decl_member(e, n->name.s);
+    return i < 0 ? NULL : value_enum(ev->ar, n->span, e, i);
+}
+
+/* A bare variant name (`dns = manual`) where a union is expected. */
+static const Value *bare_variant(Eval *ev, const Decl *u, const Node *n, Env *env)
+{
+    const Decl *v = decl_variant(u, n->name.s);
+    if (!v)
+        return NULL;
+    NodeList none = {0};
+    return eval_record(ev, v, &none, env, NULL, n->span);
+}
+
+static void unknown_name(Eval *ev, const Node *n, Env *env)
+{
+    const char *cands[256];
+    size_t nc = 0;
+    for (Env *e = env; e; e = e->parent)
+        for (size_t i = 0; i < e->len && nc < 256; i++)
+            cands[nc++] = e->b[i].name;
+    const char *s = eval_suggest(n->name.s, cands, nc);
+    Diag *d = eval_error(ev, "E0201", n->span, "unknown name `%s`", n->name.s);
+    if (s)
+        diag_set_hint(d, "did you mean `%s`?", s);
+}
+
+static const Value *ident(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    const Type *w = type_unopt(want);
+    if (w && w->kind == TY_LIST)
+        w = type_unopt(w->elem);
+    if (w && w->kind == TY_ENUM) {
+        const Value *v = enum_member(ev, w->decl, n);
+        if (v)
+            return v;
+    }
+    if (w && w->kind == TY_UNION) {
+        const Value *v = bare_variant(ev, w->decl, n, env);
+        if (v)
+            return v;
+    }
+    if (w && (w->kind == TY_REF || w->kind == TY_RECORD) && w->decl->label >= 0) {
+        const Value *v = record_find_labelled(ev, w->decl, n->name.s);
+        if (v)
+            return value_moved(ev->ar, v, n->span);
+    }
+    bool found;
+    const Value *v = env_lookup(ev, env, n->name.s, n, &found);
+    if (found)
+        return v;
+    if (w && w->kind == TY_REF) {
+        Diag *d = eval_error(ev, "E0212", n->span, "no %s is named `%s`", w->decl->name,
+                             n->name.s);
+        diag_set_hint(d, "declare it with `%s \"%s\" { ... }`", w->decl->name, n->name.s);
+        return NULL;
+    }
+    unknown_name(ev, n, env);
+    return NULL;
+}
+
+/* ---- literals ---- */
+
+static const Value *number(Eval *ev, const Node *n, const Type *want)
+{
+    QDim dim;
+    const Type *w = type_unopt(want);
+    if (w && type_dim(w, &dim)) {
+        int64_t v;
+        const char *why;
+        if (!quantity_parse(n->name.s, "", dim, &v, &why)) {
+            eval_error(ev, "E0202", n->span, "`%s` is not %s: %s", n->name.s,
+                       type_kind_name(w->kind), why);
+            return NULL;
+        }
+        return value_quantity(ev->ar, n->span, dim, v);
+    }
+    if (n->kind == N_INT)
+        return value_int(ev->ar, n->span, n->ival);
+    return value_float(ev->ar, n->span, strtod(n->name.s, NULL));
+}
+
+static const Value *quantity(Eval *ev, const Node *n, const Type *want)
+{
+    int dims = quantity_unit_dims(n->text.s);
+    QDim dim;
+    const Type *w = type_unopt(want);
+    if (w && type_dim(w, &dim) && !(dims & QDIM_BIT(dim))) {
+        static const char *const units[] = {
+            "bytes are written with Ki Mi Gi Ti Pi Ei or k M G T P E: `512Mi`, `4Gi`",
+            "cpu is written in cores or millicores: `2`, `0.5`, `500m`",
+            "durations are written with s m h d: `30s`, `10m`, `4h`, `7d`",
+        };
+        Diag *d = eval_error(ev, "E0202", n->span, "`%s%s` is not %s", n->name.s, n->text.s,
+                             dim == Q_BYTES ? "bytes" : dim == Q_CPU ? "cpu" : "a duration");
+        diag_set_hint(d, "%s", units[dim]);
+        return NULL;
+    }
+    if (!(w && type_dim(w, &dim))) {
+        if (dims == QDIM_BIT(Q_BYTES))
+            dim = Q_BYTES;
+        else if (dims == QDIM_BIT(Q_CPU))
+            dim = Q_CPU;
+        else if (dims == QDIM_BIT(Q_DURATION))
+            dim = Q_DURATION;
+        else {
+            Diag *d = eval_error(ev, "E0208", n->span,
+                                 "`%s%s` could be millicores or minutes, and nothing here says "
+                                 "which", n->name.s, n->text.s);
+            diag_set_hint(d, "write cpu as cores (`0.5`) or durations in seconds or hours "
+                             "(`300s`, `1h`), or use it where a cpu or a duration is expected");
+            return NULL;
+        }
+    }
+    int64_t v;
+    const char *why;
+    if (!quantity_parse(n->name.s, n->text.s, dim, &v, &why)) {
+        eval_error(ev, "E0202", n->span, "`%s%s` is not %s: %s", n->name.s, n->text.s,
+                   dim == Q_BYTES ? "bytes" : dim == Q_CPU ? "cpu" : "a duration", why);
+        return NULL;
+    }
+    return value_quantity(ev->ar, n->span, dim, v);
+}
+
+static const Value *string(Eval *ev, const Node *n, Env *env)
+{
+    StrBuf b;
+    sb_init(&b);
+    bool ok = true;
+    for (uint32_t i = 0; i < n->list.len && ok; i++) {
+        const Node *p = n->list.at[i];
+        if (p->kind == N_TEXT) {
+            sb_putn(&b, p->name.s, p->name.len);
+            continue;
+        }
+        const Value *v = eval_expr(ev, p, env, NULL);
+        if (!v) {
+            ok = false;
+        } else if (v->kind == V_SECRET) {
+            Diag *d = eval_error(ev, "E0222", p->span, "a secret cannot be put into a string");
+            diag_set_hint(d, "secrets reach manifests only as Secret references, never as "
+                             "text");
+            ok = false;
+        } else if (!value_to_text(v, &b)) {
+            eval_error(ev, "E0202", p->span, "%s cannot be put into a string",
+                       value_kind_name(v));
+            ok = false;
+        }
+    }
+    const Value *v = ok ? value_string(ev->ar, n->span, b.data ? b.data : "", b.len) : NULL;
+    sb_free(&b);
+    return v;
+}
+
+static const Value *list(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    const Type *w = type_unopt(want);
+    const Type *elem = w && w->kind == TY_LIST ? w->elem : NULL;
+    const Value **items = arena_alloc(ev->ar, (n->list.len ? n->list.len : 1) * sizeof *items);
+    bool ok = true;
+    for (uint32_t i = 0; i < n->list.len; i++) {
+        items[i] = eval_expr(ev, n->list.at[i], env, elem);
+        ok = ok && items[i];
+    }
+    return ok ? value_list(ev->ar, n->span, items, n->list.len) : NULL;
+}
+
+/* ---- loops ---- */
+
+typedef struct Loop {
+    const NodeList *bindings;
+    const Node *filter;
+    LoopFn fn;
+    void *ctx;
+} Loop;
+
+static bool loop_from(Eval *ev, const Loop *lp, uint32_t i, Env *env);
+
+static bool step(Eval *ev, const Loop *lp, uint32_t i, Env *env, const char *k, const Value *kv,
+                 const char *x, const Value *xv)
+{
+    Env *e = env_new(ev, env);
+    env_bind(ev, e, k, kv);
+    if (x)
+        env_bind(ev, e, x, xv);
+    return loop_from(ev, lp, i + 1, e);
+}
+
+static bool loop_from(Eval *ev, const Loop *lp, uint32_t i, Env *env)
+{
+    if (i == lp->bindings->len) {
+        if (lp->filter) {
+            const Value *c = eval_expr(ev, lp->filter, env, type_basic(TY_BOOL));
+            if (!c)
+                return false;
+            if (c->kind != V_BOOL) {
+                eval_type_error(ev, c, type_basic(TY_BOOL), "the filter of `for`");
+                return false;
+            }
+            if (!c->u.b)
+                return true;
+        }
+        return lp->fn(ev, env, lp->ctx);
+    }
+    const Node *b = lp->bindings->at[i];
+    const Value *src = eval_expr(ev, b->a, env, NULL);
+    if (!src)
+        return false;
+    const char *first = b->name.s, *second = b->text.s;
+    bool ok = true;
+    if (src->kind == V_LIST) {
+        for (size_t j = 0; j < src->u.list.len && ok; j++) {
+            const Value *item = src->u.list.items[j];
+            if (second)
+                ok = step(ev, lp, i, env, first, value_int(ev->ar, item->at, (int64_t)j),
+                          second, item);
+            else
+                ok = step(ev, lp, i, env, first, item, NULL, NULL);
+        }
+        return ok;
+    }
+    if (src->kind == V_OBJECT || src->kind == V_RECORD) {
+        for (size_t j = 0; j < src->u.obj.len && ok; j++) {
+            const char *key = src->u.obj.keys[j];
+            const Value *val = src->u.obj.vals[j];
+            if (second)
+                ok = step(ev, lp, i, env, first,
+                          value_string(ev->ar, val->at, key, strlen(key)), second, val);
+            else
+                ok = step(ev, lp, i, env, first, val, NULL, NULL);
+        }
+        return ok;
+    }
+    Diag *d = eval_error(ev, "E0202", b->a->span, "`for` needs a list or an object, not %s",
+                         value_kind_name(src));
+    (void)d;
+    return false;
+}
+
+bool eval_for(Eval *ev, const NodeList *bindings, const Node *filter, Env *env, LoopFn fn,
+              void *ctx)
+{
+    Loop lp = {bindings, filter, fn, ctx};
+    return loop_from(ev, &lp, 0, env);
+}
+
+typedef struct CompCtx {
+    const Node *n;
+    const Type *elem;
+    ValueVec out;
+    ValueVec keys;
+} CompCtx;
+
+static bool list_step(Eval *ev, Env *env, void *p)
+{
+    CompCtx *c = p;
+    const Value *v = eval_expr(ev, c->n->a, env, c->elem);
+    if (!v)
+        return false;
+    vec_push(ev, &c->out, v);
+    return true;
+}
+
+static const Value *listcomp(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    const Type *w = type_unopt(want);
+    CompCtx c = {n, w && w->kind == TY_LIST ? w->elem : NULL, {0}, {0}};
+    if (!eval_for(ev, &n->list, n->b, env, list_step, &c))
+        return NULL;
+    return value_list(ev->ar, n->span, c.out.at, c.out.len);
+}
+
+static bool obj_step(Eval *ev, Env *env, void *p)
+{
+    CompCtx *c = p;
+    const Value *k = eval_expr(ev, c->n->a, env, type_basic(TY_STRING));
+    const Value *v = k ? eval_expr(ev, c->n->b, env, c->elem) : NULL;
+    if (!v)
+        return false;
+    if (k->kind != V_STRING) {
+        eval_type_error(ev, k, type_basic(TY_STRING), "an object key");
+        return false;
+    }
+    for (size_t i = 0; i < c->keys.len; i++) {
+        if (value_equal(c->keys.at[i], k)) {
+            eval_error(ev, "E0220", k->at, "key \"%s\" is produced twice", k->u.str.s);
+            return false;
+        }
+    }
+    vec_push(ev, &c->keys, k);
+    vec_push(ev, &c->out, v);
+    return true;
+}
+
+static const Value *objcomp(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    const Type *w = type_unopt(want);
+    CompCtx c = {n, w && w->kind == TY_MAP ? w->elem : NULL, {0}, {0}};
+    if (!eval_for(ev, &n->list, n->c, env, obj_step, &c))
+        return NULL;
+    const char **keys = arena_alloc(ev->ar, (c.keys.len ? c.keys.len : 1) * sizeof *keys);
+    for (size_t i = 0; i < c.keys.len; i++)
+        keys[i] = c.keys.at[i]->u.str.s;
+    return value_object(ev->ar, n->span, keys, c.out.at, c.out.len);
+}
+
+/* ---- field access ---- */
+
+static const Value *get(Eval *ev, const Node *n, Env *env)
+{
+    const Node *on = n->a;
+    if (on->kind == N_IDENT) {
+        /* `role.worker`: a member of an enum, named in full. */
+        bool found = false;
+        for (Env *e = env; e && !found; e = e->parent)
+            found = env_find_local(e, on->name.s) != NULL;
+        const Decl *d = found ? NULL : decl_find(ev->decls, on->name.s);
+        if (d && d->kind == D_ENUM) {
+            const Value *v = enum_member(ev, d, n);
+            if (!v)
+                eval_error(ev, "E0201", n->span, "`%s` has no member `%s`", d->name, n->name.s);
+            return v;
+        }
+    }
+    const Value *o = eval_expr(ev, on, env, NULL);
+    if (!o || is_poison(o))
+        return NULL;
+    if (o->kind != V_OBJECT && o->kind != V_RECORD) {
+        eval_error(ev, "E0214", n->span, "%s has no fields (looking for `%s`)",
+                   value_kind_name(o), n->name.s);
+        return NULL;
+    }
+    const Value *v = value_get(o, n->name.s);
+    if (v)
+        return is_poison(v) ? NULL : v;
+    const Decl *d = o->kind == V_RECORD ? o->u.obj.decl : NULL;
+    Diag *g;
+    if (d && d->kind == D_VARIANT)
+        g = eval_error(ev, "E0214", n->span, "this %s is `%s`, which has no field `%s`",
+                       d->parent->name, d->name, n->name.s);
+    else
+        g = eval_error(ev, "E0214", n->span, "%s has no field `%s`", value_kind_name(o),
+                       n->name.s);
+    const char *s = eval_suggest(n->name.s, o->u.obj.keys, o->u.obj.len);
+    if (s)
+        diag_set_hint(g, "did you mean `%s`?", s);
+    return NULL;
+}
+
+static const Value *index_of(Eval *ev, const Node *n, Env *env)
+{
+    const Value *o = eval_expr(ev, n->a, env, NULL);
+    const Value *k = o ? eval_expr(ev, n->b, env, NULL) : NULL;
+    if (!k)
+        return NULL;
+    if (o->kind == V_LIST && k->kind == V_INT) {
+        if (k->u.i < 0 || (uint64_t)k->u.i >= o->u.list.len) {
+            eval_error(ev, "E0215", n->b->span, "index %" PRId64 " is outside the list (%zu "
+                       "elements)", k->u.i, o->u.list.len);
+            return NULL;
+        }
+        return o->u.list.items[k->u.i];
+    }
+    if ((o->kind == V_OBJECT || o->kind == V_RECORD) && k->kind == V_STRING) {
+        const Value *v = value_get(o, k->u.str.s);
+        if (!v)
+            eval_error(ev, "E0215", n->b->span, "no key \"%s\"", k->u.str.s);
+        return v;
+    }
+    eval_error(ev, "E0202", n->span, "%s cannot be indexed with %s", value_kind_name(o),
+               value_kind_name(k));
+    return NULL;
+}
+
+/* ---- operators ---- */
+
+static const Value *arith_error(Eval *ev, const Node *n, const Value *a, const Value *b)
+{
+    Diag *d = eval_error(ev, "E0209", n->span, "cannot compute %s %s %s", value_kind_name(a),
+                         op_spelling(n->op), value_kind_name(b));
+    if (a->kind == V_QUANTITY || b->kind == V_QUANTITY)
+        diag_set_hint(d, "quantities combine only with quantities of the same kind (bytes "
+                         "with bytes) and scale by plain numbers");
+    return NULL;
+}
+
+static const Value *overflow(Eval *ev, const Node *n)
+{
+    eval_error(ev, "E0217", n->span, "the result does not fit in 64 bits");
+    return NULL;
+}
+
+static bool checked(int op, int64_t a, int64_t b, int64_t *out)
+{
+    switch (op) {
+    case OP_ADD: return quantity_add(a, b, out);
+    case OP_SUB: return quantity_sub(a, b, out);
+    case OP_MUL: return quantity_mul(a, b, out);
+    default: return false;
+    }
+}
+
+static const Value *divide(Eval *ev, const Node *n, const Value *a, const Value *b)
+{
+    bool zero = (b->kind == V_INT && b->u.i == 0) || (b->kind == V_QUANTITY && b->u.q.v == 0) ||
+                (b->kind == V_FLOAT && b->u.f == 0);
+    if (zero) {
+        eval_error(ev, "E0217", n->span, "division by zero");
+        return NULL;
+    }
+    if (n->op == OP_MOD) {
+        if (a->kind == V_INT && b->kind == V_INT)
+            return value_int(ev->ar, n->span, b->u.i == -1 ? 0 : a->u.i % b->u.i);
+        return arith_error(ev, n, a, b);
+    }
+    if (a->kind == V_INT && b->kind == V_INT) {
+        if (a->u.i == INT64_MIN && b->u.i == -1)
+            return overflow(ev, n);
+        return value_int(ev->ar, n->span, a->u.i / b->u.i);
+    }
+    if (a->kind == V_QUANTITY && b->kind == V_INT) {
+        if (a->u.q.v == INT64_MIN && b->u.i == -1)
+            return overflow(ev, n);
+        return value_quantity(ev->ar, n->span, a->u.q.dim, a->u.q.v / b->u.i);
+    }
+    if (a->kind == V_QUANTITY && b->kind == V_QUANTITY && a->u.q.dim == b->u.q.dim)
+        return value_float(ev->ar, n->span, (double)a->u.q.v / (double)b->u.q.v);
+    if ((a->kind == V_INT || a->kind == V_FLOAT) && (b->kind == V_INT || b->kind == V_FLOAT))
+        return value_float(ev->ar, n->span, (a->kind == V_INT ? (double)a->u.i : a->u.f) /
+                                                (b->kind == V_INT ? (double)b->u.i : b->u.f));
+    return arith_error(ev, n, a, b);
+}
+
+static const Value *concat(Eval *ev, const Node *n, const Value *a, const Value *b)
+{
+    if (a->kind == V_STRING) {
+        size_t len = a->u.str.len + b->u.str.len;
+        char *s = arena_alloc(ev->ar, len + 1);
+        memcpy(s, a->u.str.s, a->u.str.len);
+        memcpy(s + a->u.str.len, b->u.str.s, b->u.str.len);
+        return value_string(ev->ar, n->span, s, len);
+    }
+    size_t len = a->u.list.len + b->u.list.len;
+    const Value **items = arena_alloc(ev->ar, (len ? len : 1) * sizeof *items);
+    memcpy(items, a->u.list.items, a->u.list.len * sizeof *items);
+    memcpy(items + a->u.list.len, b->u.list.items, b->u.list.len * sizeof *items);
+    return value_list(ev->ar, n->span, items, len);
+}
+
+static const Value *arith(Eval *ev, const Node *n, const Value *a, const Value *b)
+{
+    int op = n->op;
+    if (op == OP_DIV || op == OP_MOD)
+        return divide(ev, n, a, b);
+    if (op == OP_ADD && a->kind == b->kind && (a->kind == V_STRING || a->kind == V_LIST))
+        return concat(ev, n, a, b);
+    int64_t r;
+    if (a->kind == V_INT && b->kind == V_INT)
+        return checked(op, a->u.i, b->u.i, &r) ? value_int(ev->ar, n->span, r) : overflow(ev, n);
+    if ((a->kind == V_INT || a->kind == V_FLOAT) && (b->kind == V_INT || b->kind == V_FLOAT)) {
+        double x = a->kind == V_INT ? (double)a->u.i : a->u.f;
+        double y = b->kind == V_INT ? (double)b->u.i : b->u.f;
+        return value_float(ev->ar, n->span, op == OP_ADD ? x + y : op == OP_SUB ? x - y : x * y);
+    }
+    if (a->kind == V_QUANTITY && b->kind == V_QUANTITY && a->u.q.dim == b->u.q.dim &&
+        op != OP_MUL)
+        return checked(op, a->u.q.v, b->u.q.v, &r)
+                   ? value_quantity(ev->ar, n->span, a->u.q.dim, r) : overflow(ev, n);
+    if (op == OP_MUL && a->kind == V_QUANTITY && b->kind == V_INT)
+        return checked(op, a->u.q.v, b->u.i, &r)
+                   ? value_quantity(ev->ar, n->span, a->u.q.dim, r) : overflow(ev, n);
+    if (op == OP_MUL && a->kind == V_INT && b->kind == V_QUANTITY)
+        return checked(op, a->u.i, b->u.q.v, &r)
+                   ? value_quantity(ev->ar, n->span, b->u.q.dim, r) : overflow(ev, n);
+    return arith_error(ev, n, a, b);
+}
+
+/* An enum member equals the string of its name, so that values read from
+ * CSV or YAML compare with members. */
+static bool equal(const Value *a, const Value *b)
+{
+    if (a->kind == V_ENUM && b->kind == V_STRING)
+        return strcmp(a->u.en.decl->members[a->u.en.index].name, b->u.str.s) == 0;
+    if (a->kind == V_STRING && b->kind == V_ENUM)
+        return equal(b, a);
+    return value_equal(a, b);
+}
+
+static const Value *membership(Eval *ev, const Node *n, const Value *x, const Value *in)
+{
+    bool r = false;
+    if (in->kind == V_LIST) {
+        for (size_t i = 0; i < in->u.list.len && !r; i++)
+            r = equal(x, in->u.list.items[i]);
+    } else if ((in->kind == V_OBJECT || in->kind == V_RECORD) && x->kind == V_STRING) {
+        r = value_get(in, x->u.str.s) != NULL;
+    } else if (in->kind == V_STRING && x->kind == V_STRING) {
+        r = x->u.str.len == 0 || strstr(in->u.str.s, x->u.str.s) != NULL;
+    } else {
+        eval_error(ev, "E0202", n->span, "cannot look for %s in %s", value_kind_name(x),
+                   value_kind_name(in));
+        return NULL;
+    }
+    return value_bool(ev->ar, n->span, r);
+}
+
+static const Value *compare(Eval *ev, const Node *n, const Value *a, const Value *b)
+{
+    if (n->op == OP_EQ || n->op == OP_NE)
+        return value_bool(ev->ar, n->span, equal(a, b) == (n->op == OP_EQ));
+    int c;
+    if (!value_compare(a, b, &c)) {
+        eval_error(ev, "E0202", n->span, "cannot order %s and %s", value_kind_name(a),
+                   value_kind_name(b));
+        return NULL;
+    }
+    bool r = n->op == OP_LT ? c < 0 : n->op == OP_LE ? c <= 0 : n->op == OP_GT ? c > 0 : c >= 0;
+    return value_bool(ev->ar, n->span, r);
+}
+
+static const Value *boolean(Eval *ev, const Node *n, Env *env, const char *what)
+{
+    const Value *v = eval_expr(ev, n, env, type_basic(TY_BOOL));
+    if (v && v->kind != V_BOOL) {
+        eval_type_error(ev, v, type_basic(TY_BOOL), what);
+        return NULL;
+    }
+    return v;
+}
+
+static const Value *logic(Eval *ev, const Node *n, Env *env)
+{
+    const Value *a = boolean(ev, n->a, env, op_spelling(n->op));
+    if (!a)
+        return NULL;
+    if (a->u.b == (n->op == OP_OR))
+        return value_bool(ev->ar, n->span, a->u.b);
+    const Value *b = boolean(ev, n->b, env, op_spelling(n->op));
+    return b ? value_bool(ev->ar, n->span, b->u.b) : NULL;
+}
+
+static const Value *binary(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    if (n->op == OP_AND || n->op == OP_OR)
+        return logic(ev, n, env);
+    /* Arithmetic passes the expected type down, so `2 * 4Gi` where bytes
+     * are expected reads its literals as bytes where it can. */
+    bool arithmetic = n->op == OP_ADD || n->op == OP_SUB;
+    const Value *a = eval_expr(ev, n->a, env, arithmetic ? want : NULL);
+    const Value *b = a ? eval_expr(ev, n->b, env, arithmetic ? want : NULL) : NULL;
+    if (!b)
+        return NULL;
+    switch (n->op) {
+    case OP_EQ: case OP_NE: case OP_LT: case OP_LE: case OP_GT: case OP_GE:
+        return compare(ev, n, a, b);
+    case OP_IN:
+        return membership(ev, n, a, b);
+    default:
+        return arith(ev, n, a, b);
+    }
+}
+
+static const Value *unary(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    if (n->op == OP_NOT) {
+        const Value *v = boolean(ev, n->a, env, "`!`");
+        return v ? value_bool(ev->ar, n->span, !v->u.b) : NULL;
+    }
+    const Value *v = eval_expr(ev, n->a, env, want);
+    if (!v)
+        return NULL;
+    if (v->kind == V_INT && v->u.i != INT64_MIN)
+        return value_int(ev->ar, n->span, -v->u.i);
+    if (v->kind == V_FLOAT)
+        return value_float(ev->ar, n->span, -v->u.f);
+    if (v->kind == V_QUANTITY && v->u.q.v != INT64_MIN)
+        return value_quantity(ev->ar, n->span, v->u.q.dim, -v->u.q.v);
+    if (v->kind == V_INT || v->kind == V_QUANTITY)
+        return overflow(ev, n);
+    eval_error(ev, "E0209", n->span, "cannot negate %s", value_kind_name(v));
+    return NULL;
+}
+
+/* ---- variants ---- */
+
+static const Decl *variant_of(const Value *v)
+{
+    if (v->kind != V_RECORD || !v->u.obj.decl || v->u.obj.decl->kind != D_VARIANT)
+        return NULL;
+    return v->u.obj.decl;
+}
+
+static const Value *is(Eval *ev, const Node *n, Env *env)
+{
+    const Value *v = eval_expr(ev, n->a, env, NULL);
+    if (!v)
+        return NULL;
+    if (v->kind == V_NULL)
+        return value_bool(ev->ar, n->span, false);
+    const Decl *var = variant_of(v);
+    if (!var) {
+        eval_error(ev, "E0202", n->a->span, "`is` tests a union's variant, not %s",
+                   value_kind_name(v));
+        return NULL;
+    }
+    if (!decl_variant(var->parent, n->name.s)) {
+        eval_error(ev, "E0219", n->span, "`%s` has no variant `%s`", var->parent->name,
+                   n->name.s);
+        return NULL;
+    }
+    return value_bool(ev->ar, n->span, strcmp(var->name, n->name.s) == 0);
+}
+
+static const Value *variant(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    const Type *w = type_unopt(want);
+    if (!w || w->kind != TY_UNION) {
+        Diag *d = eval_error(ev, "E0219", n->span, "`%s { ... }` is a variant of a union, and "
+                             "no union is expected here", n->name.s);
+        (void)d;
+        return NULL;
+    }
+    const Decl *v = decl_variant(w->decl, n->name.s);
+    if (!v) {
+        const char *names[64];
+        size_t k = 0;
+        for (size_t i = 0; i < w->decl->nvariants && k < 64; i++)
+            names[k++] = w->decl->variants[i]->name;
+        Diag *d = eval_error(ev, "E0219", n->span, "`%s` has no variant `%s`", w->decl->name,
+                             n->name.s);
+        const char *s = eval_suggest(n->name.s, names, k);
+        if (s)
+            diag_set_hint(d, "did you mean `%s`?", s);
+        return NULL;
+    }
+    return eval_record(ev, v, &n->list, env, NULL, n->span);
+}
+
+static bool arm_matches(const Node *arm, const Value *v)
+{
+    const char *p = arm->name.s;
+    if (strcmp(p, "_") == 0)
+        return true;
+    if (strcmp(p, "null") == 0)
+        return v->kind == V_NULL;
+    const Decl *var = variant_of(v);
+    return var && strcmp(var->name, p) == 0;
+}
+
+static const Value *match(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    const Value *v = eval_expr(ev, n->a, env, NULL);
+    if (!v)
+        return NULL;
+    const Decl *var = variant_of(v);
+    if (!var && v->kind != V_NULL) {
+        eval_error(ev, "E0202", n->a->span, "`match` looks at a union's variant, not %s",
+                   value_kind_name(v));
+        return NULL;
+    }
+    for (uint32_t i = 0; i < n->list.len; i++) {
+        const Node *arm = n->list.at[i];
+        if (!arm_matches(arm, v))
+            continue;
+        Env *e = env;
+        if (arm->text.s) {
+            e = env_new(ev, env);
+            env_bind(ev, e, arm->text.s, v);
+        }
+        return eval_expr(ev, arm->a, e, want);
+    }
+    Diag *d = eval_error(ev, "E0218", n->span, "no arm of this `match` handles %s",
+                         var ? var->name : "null");
+    diag_set_hint(d, "add an arm `%s => ...`, or `_ => ...` for every other case",
+                  var ? var->name : "null");
+    return NULL;
+}
+
+/* ---- calls ---- */
+
+static const Value *construct(Eval *ev, const Node *n, const Decl *schema, Env *env)
+{
+    if (n->list.len != 1 || n->list.at[0]->name.s) {
+        Diag *d = eval_error(ev, "E0216", n->span, "`%s(...)` takes one object", schema->name);
+        diag_set_hint(d, "write `%s(row)` or `%s({ field = value })`", schema->name,
+                      schema->name);
+        return NULL;
+    }
+    const Type *t = type_decl(ev->ar, TY_RECORD, schema);
+    const Value *v = eval_expr(ev, n->list.at[0]->a, env, t);
+    return v ? eval_coerce(ev, v, t, NULL) : NULL;
+}
+
+static const Value *call(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    if (n->a->kind != N_IDENT) {
+        eval_error(ev, "E0216", n->a->span, "only builtins and schemas can be called");
+        return NULL;
+    }
+    const char *name = n->a->name.s;
+    const Value *out = NULL;
+    if (builtin_call(ev, name, n, env, want, &out))
+        return out;
+    const Decl *d = decl_find(ev->decls, name);
+    if (d && d->kind == D_SCHEMA)
+        return construct(ev, n, d, env);
+    Diag *g = eval_error(ev, "E0216", n->a->span, "no function is named `%s`", name);
+    diag_set_hint(g, "the builtins are listed in docs/language.md; a schema's name builds "
+                     "a record: `person(row)`");
+    return NULL;
+}
+
+/* ---- dispatch ---- */
+
+static const Value *cond(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    const Value *c = boolean(ev, n->a, env, "the condition of `if`");
+    if (!c)
+        return NULL;
+    return eval_expr(ev, c->u.b ? n->b : n->c, env, want);
+}
+
+static const Value *dispatch(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    switch (n->kind) {
+    case N_NULL: return value_null(ev->ar, n->span);
+    case N_BOOL: return value_bool(ev->ar, n->span, n->flag);
+    case N_INT: case N_FLOAT: return number(ev, n, want);
+    case N_QUANTITY: return quantity(ev, n, want);
+    case N_STRING: return string(ev, n, env);
+    case N_IDENT: return ident(ev, n, env, want);
+    case N_LIST: return list(ev, n, env, want);
+    case N_OBJECT: return eval_object(ev, n, env, want);
+    case N_VARIANT: return variant(ev, n, env, want);
+    case N_LISTCOMP: return listcomp(ev, n, env, want);
+    case N_OBJCOMP: return objcomp(ev, n, env, want);
+    case N_GET: return get(ev, n, env);
+    case N_INDEX: return index_of(ev, n, env);
+    case N_CALL: return call(ev, n, env, want);
+    case N_UNARY: return unary(ev, n, env, want);
+    case N_BINARY: return binary(ev, n, env, want);
+    case N_IS: return is(ev, n, env);
+    case N_COND: return cond(ev, n, env, want);
+    case N_MATCH: return match(ev, n, env, want);
+    case N_PAREN: return eval_expr(ev, n->a, env, want);
+    default:
+        eval_error(ev, "E0202", n->span, "this is not an expression");
+        return NULL;
+    }
+}
+
+const Value *eval_expr(Eval *ev, const Node *n, Env *env, const Type *want)
+{
+    if (ev->depth >= EVAL_MAX_DEPTH) {
+        if (!ev->too_deep) {
+            Diag *d = eval_error(ev, "E0221", n->span,
+                                 "evaluation nested deeper than %d levels", EVAL_MAX_DEPTH);
+            diag_set_hint(d, "a value probably depends on itself through a function or a "
+                             "long chain of names");
+            ev->too_deep = true;
+        }
+        return NULL;
+    }
+    ev->depth++;
+    const Value *v = dispatch(ev, n, env, want);
+    ev->depth--;
+    return v;
+}

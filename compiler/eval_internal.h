@@ -1,0 +1,123 @@
+/* eval_internal.h — the evaluator's state, shared by eval.c (expressions),
+ * record.c (blocks into records), coerce.c (values into types),
+ * builtins.c and data.c. Not for use outside those files. */
+#ifndef CROWN_EVAL_INTERNAL_H
+#define CROWN_EVAL_INTERNAL_H
+
+#include "eval.h"
+
+typedef enum BindState { B_VALUE, B_LAZY, B_BUSY, B_FAILED } BindState;
+
+/* Computes a lazy binding that is not a single expression (a field set by
+ * nested blocks). */
+typedef const Value *(*Thunk)(Eval *ev, void *ctx);
+
+typedef struct Binding {
+    const char *name;
+    BindState state;
+    const Value *val;   /* B_VALUE */
+    const Node *expr;   /* what computes it (or, for a thunk, where it is written) */
+    Env *in;            /* where expr is evaluated */
+    const Type *type;   /* expected type, or NULL: the value is coerced to it */
+    const char *what;   /* names the binding in messages; NULL: its name */
+    Thunk thunk;        /* when set, computes the value instead of expr */
+    void *thunk_ctx;
+} Binding;
+
+struct Env {
+    Env *parent;
+    Binding *b;
+    size_t len, cap;
+};
+
+/* A source file that data builtins read (csv(), yaml(), file()): kept so
+ * that values from it point at their line and column. */
+typedef struct DataFile {
+    Source *src;
+    const char *real;    /* resolved path: the cache key */
+    const Value *value;  /* what it evaluated to, cached */
+    bool done;           /* value is computed (NULL: it failed) */
+    int kind;            /* 'c' csv, 'y' yaml, 'f' file */
+} DataFile;
+
+struct Eval {
+    Arena *ar;
+    DiagList *diags;
+    const DeclTable *decls;
+    Env *globals;
+    int depth;
+    /* Data builtins read only below this directory (absolute, no trailing
+     * slash); NULL forbids them. */
+    const char *site_dir;
+    DataFile *data;
+    size_t ndata, capdata;
+    unsigned next_source_id;
+    /* The root record's lazily evaluated fields: references such as
+     * `teachers = [alice]` look their target up here. */
+    Env *root_env;
+    const Decl *root;
+    bool too_deep;      /* E0221 reported: do not repeat it */
+};
+
+Binding *env_bind_thunk(Eval *ev, Env *env, const char *name, Thunk fn, void *ctx,
+                        const Node *at);
+/* The value of a binding, computing it on first use; NULL if that failed
+ * (reported once). at is the use, for the message about a cycle. */
+const Value *binding_force(Eval *ev, Binding *b, const Node *at);
+/* Looks name up from env outwards, forcing a lazy binding; *found says
+ * whether it exists at all (a failed binding is found but NULL). */
+const Value *env_lookup(Eval *ev, Env *env, const char *name, const Node *at, bool *found);
+/* The binding of name in this frame only, or NULL. */
+Binding *env_find_local(Env *env, const char *name);
+
+/* Diagnostics with the evaluator's conventions. */
+Diag *eval_error(Eval *ev, const char *code, Span at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* "expected TYPE, found KIND VALUE" */
+void eval_type_error(Eval *ev, const Value *v, const Type *want, const char *what);
+/* The closest of candidates to word (edit distance), or NULL. */
+const char *eval_suggest(const char *word, const char *const *candidates, size_t n);
+
+/* Builtins (builtins.c): calls n (N_CALL) to the builtin named name.
+ * Returns false when no builtin has that name. */
+bool builtin_call(Eval *ev, const char *name, const Node *n, Env *env, const Type *want,
+                  const Value **out);
+bool builtin_exists(const char *name);
+
+/* Data files (data.c), paths relative to the file that names them. */
+const Value *data_csv(Eval *ev, const Value *path, const Node *at);
+const Value *data_yaml(Eval *ev, const Value *path, const Node *at);
+const Value *data_file(Eval *ev, const Value *path, const Node *at);
+
+/* Records (record.c): the instance of schema named by a labelled block at
+ * the top of the root, or NULL; used for references. */
+const Value *record_find_labelled(Eval *ev, const Decl *schema, const char *label);
+/* An object literal: a record where one is expected, else a plain object. */
+const Value *eval_object(Eval *ev, const Node *n, Env *env, const Type *want);
+/* A record of schema from an evaluated object (a CSV row, yaml()). */
+const Value *record_from_object(Eval *ev, const Decl *schema, const Value *obj,
+                                const char *what);
+
+/* Runs fn once per combination of the bindings (`for a in xs, b in ys`)
+ * that passes filter, in an environment that binds the loop variables.
+ * Stops and returns false as soon as fn or an evaluation fails. */
+typedef bool (*LoopFn)(Eval *ev, Env *env, void *ctx);
+bool eval_for(Eval *ev, const NodeList *bindings, const Node *filter, Env *env, LoopFn fn,
+              void *ctx);
+
+/* A value that failed to evaluate, kept in its record so that the record
+ * still exists; reading it yields NULL without a second message. */
+const Value *eval_poison(Eval *ev, Span at);
+bool is_poison(const Value *v);
+
+/* Lists under construction. */
+typedef struct ValueVec {
+    const Value **at;
+    size_t len, cap;
+} ValueVec;
+void vec_push(Eval *ev, ValueVec *v, const Value *x);
+
+/* Quantity dimension of a type (bytes, cpu, duration); false otherwise. */
+bool type_dim(const Type *t, QDim *out);
+
+#endif

@@ -1,0 +1,364 @@
+#define _XOPEN_SOURCE 700 /* realpath */
+
+#include "program.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { MAX_IMPORT_DEPTH = 64 };
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+char *program_default_stdlib(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    static const char *const tries[] = {"/../stdlib", "/../share/crownc/stdlib"};
+    for (size_t i = 0; i < 2; i++) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s%s", exe, tries[i]);
+        char real[PATH_MAX];
+        if (is_dir(path) && realpath(path, real))
+            return strdup(real);
+    }
+    return NULL;
+}
+
+/* ---- units ---- */
+
+static Unit *add_unit(Program *p, const char *path, char *err, size_t errlen)
+{
+    if (p->nunits == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        Unit *u = realloc(p->units, cap * sizeof *u);
+        if (!u)
+            abort();
+        p->units = u;
+        p->cap = cap;
+    }
+    Unit *u = &p->units[p->nunits];
+    if (unit_load(path, (unsigned)p->nunits, &p->ar, p->diags, u, err, errlen) != UNIT_OK)
+        return NULL;
+    p->nunits++;
+    return u;
+}
+
+/* ---- the site and its imports ---- */
+
+typedef struct Loading {
+    char **real;   /* resolved paths of the site files loaded so far */
+    size_t len;
+    char *stack[MAX_IMPORT_DEPTH];
+    size_t depth;
+} Loading;
+
+static char *joined(const char *from_file, const char *rel)
+{
+    const char *slash = strrchr(from_file, '/');
+    size_t dir = slash ? (size_t)(slash - from_file) + 1 : 0;
+    size_t n = strlen(rel);
+    char *out = malloc(dir + n + 1);
+    if (!out)
+        abort();
+    memcpy(out, from_file, dir);
+    memcpy(out + dir, rel, n + 1);
+    return out;
+}
+
+static bool load_file(Program *p, Loading *l, const char *shown, const char *real, char *err,
+                      size_t errlen);
+
+static void import(Program *p, Loading *l, const Unit *from, const Node *imp)
+{
+    const char *rel = decl_plain_string(&p->ar, imp->a);
+    if (!rel || !*rel || rel[0] == '/') {
+        diag_error(p->diags, "E0230", imp->a->span, "an import names a file relative to this "
+                   "one, as a plain string");
+        return;
+    }
+    char *shown = joined(from->src->path, rel);
+    char real[PATH_MAX];
+    if (!realpath(shown, real)) {
+        diag_error(p->diags, "E0230", imp->a->span, "cannot import %s: %s", shown,
+                   strerror(errno));
+        free(shown);
+        return;
+    }
+    size_t n = strlen(p->site_dir);
+    if (strncmp(real, p->site_dir, n) != 0 || real[n] != '/') {
+        Diag *d = diag_error(p->diags, "E0230", imp->a->span, "%s is outside the site's "
+                             "directory", shown);
+        diag_set_hint(d, "a site imports only files below %s", p->site_dir);
+        free(shown);
+        return;
+    }
+    for (size_t i = 0; i < l->depth; i++) {
+        if (strcmp(l->stack[i], real) == 0) {
+            Diag *d = diag_error(p->diags, "E0230", imp->span, "importing %s makes a cycle",
+                                 shown);
+            diag_set_hint(d, "two files cannot import each other; move what both need into a "
+                             "third file");
+            free(shown);
+            return;
+        }
+    }
+    if (l->depth == MAX_IMPORT_DEPTH) {
+        diag_error(p->diags, "E0230", imp->span, "imports nested deeper than %d files",
+                   MAX_IMPORT_DEPTH);
+        free(shown);
+        return;
+    }
+    char err[512];
+    if (!load_file(p, l, shown, real, err, sizeof err))
+        diag_error(p->diags, "E0230", imp->a->span, "%s", err);
+    free(shown);
+}
+
+static bool load_file(Program *p, Loading *l, const char *shown, const char *real, char *err,
+                      size_t errlen)
+{
+    for (size_t i = 0; i < l->len; i++)
+        if (strcmp(l->real[i], real) == 0)
+            return true; /* imported twice: one copy */
+    char **r = realloc(l->real, (l->len + 1) * sizeof *r);
+    if (!r)
+        abort();
+    l->real = r;
+    l->real[l->len++] = strdup(real);
+    size_t index = p->nunits;
+    if (!add_unit(p, shown, err, errlen))
+        return false;
+    l->stack[l->depth++] = l->real[l->len - 1];
+    const NodeList *items = &p->units[index].parsed.root->list;
+    for (uint32_t i = 0; i < items->len; i++)
+        if (items->at[i]->kind == N_IMPORT)
+            import(p, l, &p->units[index], items->at[i]);
+    l->depth--;
+    return true;
+}
+
+static bool load_site(Program *p, const char *path, char *err, size_t errlen)
+{
+    char *shown;
+    if (is_dir(path)) {
+        size_t n = strlen(path);
+        shown = malloc(n + 16);
+        if (!shown)
+            abort();
+        snprintf(shown, n + 16, "%s%ssite.crown", path, path[n - 1] == '/' ? "" : "/");
+    } else {
+        shown = strdup(path);
+    }
+    char real[PATH_MAX];
+    if (!realpath(shown, real)) {
+        snprintf(err, errlen, "%s: %s", shown, strerror(errno));
+        free(shown);
+        return false;
+    }
+    char *slash = strrchr(real, '/');
+    p->site_dir = strndup(real, (size_t)(slash - real));
+    if (!p->site_dir[0]) {
+        free(p->site_dir);
+        p->site_dir = strdup("/");
+    }
+    Loading l = {0};
+    bool ok = load_file(p, &l, shown, real, err, errlen);
+    for (size_t i = 0; i < l.len; i++)
+        free(l.real[i]);
+    free(l.real);
+    free(shown);
+    p->nsite = p->nunits;
+    return ok;
+}
+
+/* ---- the standard library ---- */
+
+typedef struct Paths {
+    char **at;
+    size_t len, cap;
+} Paths;
+
+static void list_crown(const char *dir, Paths *out, int depth)
+{
+    DIR *d = opendir(dir);
+    if (!d || depth > 8) {
+        if (d)
+            closedir(d);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t n = strlen(dir) + strlen(e->d_name) + 2;
+        char *path = malloc(n);
+        if (!path)
+            abort();
+        snprintf(path, n, "%s/%s", dir, e->d_name);
+        size_t len = strlen(e->d_name);
+        if (is_dir(path)) {
+            list_crown(path, out, depth + 1);
+            free(path);
+        } else if (len > 6 && strcmp(e->d_name + len - 6, ".crown") == 0) {
+            if (out->len == out->cap) {
+                out->cap = out->cap ? out->cap * 2 : 32;
+                char **p = realloc(out->at, out->cap * sizeof *p);
+                if (!p)
+                    abort();
+                out->at = p;
+            }
+            out->at[out->len++] = path;
+        } else {
+            free(path);
+        }
+    }
+    closedir(d);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool load_stdlib(Program *p, const char *dir, char *err, size_t errlen)
+{
+    if (!dir || !is_dir(dir)) {
+        snprintf(err, errlen, "the standard library is not at %s (use --stdlib DIR)",
+                 dir ? dir : "its usual places");
+        return false;
+    }
+    Paths paths = {0};
+    list_crown(dir, &paths, 0);
+    /* A fixed order makes every build, and every message, the same. */
+    qsort(paths.at, paths.len, sizeof *paths.at, by_name);
+    bool ok = true;
+    for (size_t i = 0; i < paths.len; i++) {
+        if (ok && !add_unit(p, paths.at[i], err, errlen))
+            ok = false;
+        free(paths.at[i]);
+    }
+    free(paths.at);
+    return ok;
+}
+
+bool program_load(Program *p, const char *path, const char *stdlib_dir, DiagList *diags,
+                  char *err, size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    arena_init(&p->ar);
+    p->diags = diags;
+    return load_site(p, path, err, errlen) && load_stdlib(p, stdlib_dir, err, errlen);
+}
+
+/* ---- checking ---- */
+
+static bool stdlib_items_ok(Program *p)
+{
+    bool ok = true;
+    for (size_t u = p->nsite; u < p->nunits; u++) {
+        const NodeList *items = &p->units[u].parsed.root->list;
+        for (uint32_t i = 0; i < items->len; i++) {
+            const Node *it = items->at[i];
+            if (it->kind == N_LET || (it->kind == N_BLOCK && decl_is_keyword(it->name.s)))
+                continue;
+            Diag *d = diag_error(p->diags, "E0231", it->span, "the standard library holds "
+                                 "declarations and `let`s only");
+            diag_set_hint(d, "blocks that describe a site belong in the site's files");
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+static NodeList site_items(Program *p)
+{
+    NodeList out = {0};
+    for (size_t u = 0; u < p->nsite; u++) {
+        const NodeList *items = &p->units[u].parsed.root->list;
+        for (uint32_t i = 0; i < items->len; i++) {
+            const Node *it = items->at[i];
+            if (it->kind == N_IMPORT || (it->kind == N_BLOCK && decl_is_keyword(it->name.s)))
+                continue;
+            nl_push(&p->ar, &out, (Node *)it);
+        }
+    }
+    return out;
+}
+
+static Env *globals(Program *p)
+{
+    Env *g = env_new(&p->ev, NULL);
+    for (size_t u = p->nsite; u < p->nunits; u++) {
+        const NodeList *items = &p->units[u].parsed.root->list;
+        for (uint32_t i = 0; i < items->len; i++) {
+            const Node *it = items->at[i];
+            if (it->kind != N_LET)
+                continue;
+            if (env_find_local(g, it->name.s)) {
+                diag_error(p->diags, "E0101", it->span, "`%s` is defined twice in the standard "
+                           "library", it->name.s);
+                continue;
+            }
+            env_bind_lazy(&p->ev, g, it->name.s, it->a, g, NULL);
+        }
+    }
+    return g;
+}
+
+void program_check(Program *p)
+{
+    if (p->diags->errors || !stdlib_items_ok(p))
+        return;
+    for (size_t u = 0; u < p->nunits; u++)
+        decl_collect(&p->decls, &p->ar, &p->units[u].parsed.root->list, p->diags);
+    decl_resolve(&p->decls, &p->ar, p->diags);
+    if (p->diags->errors)
+        return;
+    const Decl *root = decl_find(&p->decls, "root");
+    if (!root || root->kind != D_SCHEMA) {
+        diag_error(p->diags, "E0232", p->units[0].parsed.root->span,
+                   "the standard library declares no `schema root`");
+        return;
+    }
+    Eval *ev = &p->ev;
+    ev->ar = &p->ar;
+    ev->diags = p->diags;
+    ev->decls = &p->decls;
+    ev->site_dir = p->site_dir;
+    ev->next_source_id = (unsigned)p->nunits;
+    ev->globals = globals(p);
+    NodeList items = site_items(p);
+    Span at = source_span(p->units[0].src, 0, 0);
+    p->root = eval_root(ev, root, &items, ev->globals, at);
+    if (p->root)
+        checks_run(p, ev->root_env);
+}
+
+void program_free(Program *p)
+{
+    for (size_t i = 0; i < p->nunits; i++)
+        unit_free(&p->units[i]);
+    free(p->units);
+    for (size_t i = 0; i < p->ev.ndata; i++)
+        source_free(p->ev.data[i].src);
+    free(p->ev.data);
+    free(p->site_dir);
+    arena_free(&p->ar);
+}

@@ -1,0 +1,49 @@
+/* program.h — a site and the standard library, loaded, typed and checked.
+ *
+ * program_load reads the site file (or SITE/site.crown for a directory),
+ * every file it imports, and every .crown file of the standard library.
+ * program_check then collects the declarations, evaluates the site into
+ * its root record and runs every `check` of the standard library and of
+ * the site. Each step reports into the DiagList and goes on as far as it
+ * sensibly can, so one run shows every problem; a step whose input has
+ * errors is skipped (no type errors for a file that does not parse). */
+#ifndef CROWN_PROGRAM_H
+#define CROWN_PROGRAM_H
+
+#include <stdbool.h>
+
+#include "decl.h"
+#include "diag.h"
+#include "eval_internal.h"
+#include "unit.h"
+
+typedef struct Program {
+    Arena ar;
+    DiagList *diags;
+    Unit *units;          /* the site's files first (nsite of them), then the stdlib's */
+    size_t nunits, cap, nsite;
+    char *site_dir;       /* absolute: data and imports stay below it */
+    DeclTable decls;
+    Eval ev;
+    const Value *root;    /* the site, once evaluated */
+} Program;
+
+/* Where the standard library is when no --stdlib is given: next to the
+ * executable (BIN/../stdlib, as in the source tree) or installed
+ * (BIN/../share/crownc/stdlib). NULL when neither exists. */
+char *program_default_stdlib(void);
+
+/* Reads the site at path and the stdlib in stdlib_dir. Returns false with
+ * a one-line reason in err when the site itself cannot be read (missing,
+ * unreadable, a directory without site.crown); problems inside files are
+ * diagnostics. */
+bool program_load(Program *p, const char *path, const char *stdlib_dir, DiagList *diags,
+                  char *err, size_t errlen);
+/* Types, evaluates and checks the loaded program. */
+void program_check(Program *p);
+void program_free(Program *p);
+
+/* Runs every check declaration against the evaluated site (checks.c). */
+void checks_run(Program *p, Env *env);
+
+#endif

@@ -1,0 +1,335 @@
+#include "value.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static Value *new_value(Arena *ar, ValueKind k, Span at)
+{
+    Value *v = arena_alloc(ar, sizeof *v);
+    v->kind = k;
+    v->at = at;
+    return v;
+}
+
+const Value *value_null(Arena *ar, Span at) { return new_value(ar, V_NULL, at); }
+
+const Value *value_bool(Arena *ar, Span at, bool b)
+{
+    Value *v = new_value(ar, V_BOOL, at);
+    v->u.b = b;
+    return v;
+}
+
+const Value *value_int(Arena *ar, Span at, int64_t i)
+{
+    Value *v = new_value(ar, V_INT, at);
+    v->u.i = i;
+    return v;
+}
+
+const Value *value_float(Arena *ar, Span at, double f)
+{
+    Value *v = new_value(ar, V_FLOAT, at);
+    v->u.f = f;
+    return v;
+}
+
+const Value *value_string(Arena *ar, Span at, const char *s, size_t len)
+{
+    Value *v = new_value(ar, V_STRING, at);
+    v->u.str.s = arena_strndup(ar, s, len);
+    v->u.str.len = len;
+    v->u.str.text_type = TY_STRING;
+    return v;
+}
+
+const Value *value_quantity(Arena *ar, Span at, QDim dim, int64_t q)
+{
+    Value *v = new_value(ar, V_QUANTITY, at);
+    v->u.q.dim = dim;
+    v->u.q.v = q;
+    return v;
+}
+
+const Value *value_ip(Arena *ar, Span at, IpAddr ip)
+{
+    Value *v = new_value(ar, V_IP, at);
+    v->u.ip = ip;
+    return v;
+}
+
+const Value *value_cidr(Arena *ar, Span at, Cidr c)
+{
+    Value *v = new_value(ar, V_CIDR, at);
+    v->u.cidr = c;
+    return v;
+}
+
+const Value *value_range(Arena *ar, Span at, IpRange r)
+{
+    Value *v = new_value(ar, V_RANGE, at);
+    v->u.range = r;
+    return v;
+}
+
+const Value *value_enum(Arena *ar, Span at, const Decl *e, int index)
+{
+    Value *v = new_value(ar, V_ENUM, at);
+    v->u.en.decl = e;
+    v->u.en.index = index;
+    return v;
+}
+
+const Value *value_list(Arena *ar, Span at, const Value **items, size_t len)
+{
+    Value *v = new_value(ar, V_LIST, at);
+    v->u.list.items = items;
+    v->u.list.len = len;
+    return v;
+}
+
+const Value *value_object(Arena *ar, Span at, const char **keys, const Value **vals, size_t len)
+{
+    Value *v = new_value(ar, V_OBJECT, at);
+    v->u.obj.keys = keys;
+    v->u.obj.vals = vals;
+    v->u.obj.len = len;
+    return v;
+}
+
+const Value *value_moved(Arena *ar, const Value *v, Span at)
+{
+    Value *c = arena_alloc(ar, sizeof *c);
+    *c = *v;
+    c->at = at;
+    return c;
+}
+
+const Value *value_get(const Value *obj, const char *key)
+{
+    if (obj->kind != V_OBJECT && obj->kind != V_RECORD)
+        return NULL;
+    for (size_t i = 0; i < obj->u.obj.len; i++)
+        if (strcmp(obj->u.obj.keys[i], key) == 0)
+            return obj->u.obj.vals[i];
+    return NULL;
+}
+
+bool value_truthy(const Value *v) { return v->kind == V_BOOL && v->u.b; }
+
+static bool objects_equal(const Value *a, const Value *b)
+{
+    if (a->u.obj.len != b->u.obj.len || a->u.obj.decl != b->u.obj.decl)
+        return false;
+    for (size_t i = 0; i < a->u.obj.len; i++) {
+        const Value *bv = value_get(b, a->u.obj.keys[i]);
+        if (!bv || !value_equal(a->u.obj.vals[i], bv))
+            return false;
+    }
+    return true;
+}
+
+bool value_equal(const Value *a, const Value *b)
+{
+    if (a == b)
+        return true;
+    if (a->kind == V_INT && b->kind == V_FLOAT)
+        return (double)a->u.i == b->u.f;
+    if (a->kind == V_FLOAT && b->kind == V_INT)
+        return a->u.f == (double)b->u.i;
+    if (a->kind != b->kind)
+        return false;
+    switch (a->kind) {
+    case V_NULL: return true;
+    case V_BOOL: return a->u.b == b->u.b;
+    case V_INT: return a->u.i == b->u.i;
+    case V_FLOAT: return a->u.f == b->u.f;
+    case V_STRING:
+        return a->u.str.len == b->u.str.len && memcmp(a->u.str.s, b->u.str.s, a->u.str.len) == 0;
+    case V_QUANTITY: return a->u.q.dim == b->u.q.dim && a->u.q.v == b->u.q.v;
+    case V_IP: return ip_equal(a->u.ip, b->u.ip);
+    case V_CIDR:
+        return a->u.cidr.prefix == b->u.cidr.prefix && ip_equal(a->u.cidr.net, b->u.cidr.net);
+    case V_RANGE:
+        return ip_equal(a->u.range.first, b->u.range.first) &&
+               ip_equal(a->u.range.last, b->u.range.last);
+    case V_LIST:
+        if (a->u.list.len != b->u.list.len)
+            return false;
+        for (size_t i = 0; i < a->u.list.len; i++)
+            if (!value_equal(a->u.list.items[i], b->u.list.items[i]))
+                return false;
+        return true;
+    case V_OBJECT:
+    case V_RECORD: return objects_equal(a, b);
+    case V_ENUM: return a->u.en.decl == b->u.en.decl && a->u.en.index == b->u.en.index;
+    case V_SECRET: return a->u.secret == b->u.secret;
+    case V_POISON: return false;
+    }
+    return false;
+}
+
+static int sign64(int64_t a, int64_t b) { return (a > b) - (a < b); }
+
+static int sign_double(double a, double b) { return (a > b) - (a < b); }
+
+static int compare_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c ? (c > 0) - (c < 0) : sign64((int64_t)an, (int64_t)bn);
+}
+
+bool value_compare(const Value *a, const Value *b, int *cmp)
+{
+    if ((a->kind == V_INT || a->kind == V_FLOAT) && (b->kind == V_INT || b->kind == V_FLOAT)) {
+        if (a->kind == V_INT && b->kind == V_INT)
+            *cmp = sign64(a->u.i, b->u.i);
+        else
+            *cmp = sign_double(a->kind == V_INT ? (double)a->u.i : a->u.f,
+                               b->kind == V_INT ? (double)b->u.i : b->u.f);
+        return true;
+    }
+    if (a->kind != b->kind)
+        return false;
+    switch (a->kind) {
+    case V_STRING:
+        *cmp = compare_bytes(a->u.str.s, a->u.str.len, b->u.str.s, b->u.str.len);
+        return true;
+    case V_QUANTITY:
+        if (a->u.q.dim != b->u.q.dim)
+            return false;
+        *cmp = sign64(a->u.q.v, b->u.q.v);
+        return true;
+    case V_IP:
+        *cmp = ip_compare(a->u.ip, b->u.ip);
+        return true;
+    case V_BOOL:
+        *cmp = (int)a->u.b - (int)b->u.b;
+        return true;
+    case V_ENUM:
+        if (a->u.en.decl != b->u.en.decl)
+            return false;
+        *cmp = sign64(a->u.en.index, b->u.en.index);
+        return true;
+    default:
+        return false;
+    }
+}
+
+const char *value_kind_name(const Value *v)
+{
+    switch (v->kind) {
+    case V_NULL: return "null";
+    case V_BOOL: return "a bool";
+    case V_INT: return "an int";
+    case V_FLOAT: return "a float";
+    case V_STRING:
+        return v->u.str.text_type == TY_STRING ? "a string" : type_kind_name(v->u.str.text_type);
+    case V_QUANTITY:
+        return v->u.q.dim == Q_BYTES ? "bytes" : v->u.q.dim == Q_CPU ? "cpu" : "a duration";
+    case V_IP: return "an ip";
+    case V_CIDR: return "a cidr";
+    case V_RANGE: return "an iprange";
+    case V_LIST: return "a list";
+    case V_OBJECT: return "an object";
+    case V_RECORD: return v->u.obj.decl ? v->u.obj.decl->name : "a record";
+    case V_ENUM: return v->u.en.decl->name;
+    case V_SECRET: return "a secret";
+    case V_POISON: return "an invalid value";
+    }
+    return "a value";
+}
+
+/* Shortest decimal text that reads back as the same double. */
+static void put_float(double f, StrBuf *out)
+{
+    if (!isfinite(f)) {
+        sb_puts(out, isnan(f) ? "nan" : f > 0 ? "inf" : "-inf");
+        return;
+    }
+    char buf[40];
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, f);
+        if (strtod(buf, NULL) == f)
+            break;
+    }
+    sb_puts(out, buf);
+    if (!strpbrk(buf, ".en"))
+        sb_puts(out, ".0");
+}
+
+bool value_to_text(const Value *v, StrBuf *out)
+{
+    switch (v->kind) {
+    case V_NULL: sb_puts(out, "null"); return true;
+    case V_BOOL: sb_puts(out, v->u.b ? "true" : "false"); return true;
+    case V_INT: sb_printf(out, "%" PRId64, v->u.i); return true;
+    case V_FLOAT: put_float(v->u.f, out); return true;
+    case V_STRING: sb_putn(out, v->u.str.s, v->u.str.len); return true;
+    case V_QUANTITY: quantity_format(v->u.q.dim, v->u.q.v, out); return true;
+    case V_IP: ip_format(v->u.ip, out); return true;
+    case V_CIDR: cidr_format(v->u.cidr, out); return true;
+    case V_RANGE: iprange_format(v->u.range, out); return true;
+    case V_ENUM: sb_puts(out, v->u.en.decl->members[v->u.en.index].name); return true;
+    default: return false;
+    }
+}
+
+enum { DESCRIBE_ITEMS = 4, DESCRIBE_TEXT = 60 };
+
+static void describe_string(const Value *v, StrBuf *out)
+{
+    sb_putc(out, '"');
+    size_t n = v->u.str.len > DESCRIBE_TEXT ? DESCRIBE_TEXT : v->u.str.len;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)v->u.str.s[i];
+        if (c == '"' || c == '\\')
+            sb_printf(out, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            sb_printf(out, "\\u{%x}", c);
+        else
+            sb_putc(out, (char)c);
+    }
+    sb_puts(out, n < v->u.str.len ? "...\"" : "\"");
+}
+
+void value_describe(const Value *v, StrBuf *out)
+{
+    switch (v->kind) {
+    case V_STRING: describe_string(v, out); return;
+    case V_LIST:
+        sb_putc(out, '[');
+        for (size_t i = 0; i < v->u.list.len && i < DESCRIBE_ITEMS; i++) {
+            if (i)
+                sb_puts(out, ", ");
+            value_describe(v->u.list.items[i], out);
+        }
+        sb_puts(out, v->u.list.len > DESCRIBE_ITEMS ? ", ...]" : "]");
+        return;
+    case V_RECORD:
+        if (v->u.obj.decl && v->u.obj.label) {
+            sb_printf(out, "%s \"%s\"", v->u.obj.decl->name, v->u.obj.label);
+            return;
+        }
+        /* fall through */
+    case V_OBJECT:
+        if (v->kind == V_RECORD && v->u.obj.decl)
+            sb_printf(out, "%s ", v->u.obj.decl->name);
+        sb_puts(out, "{ ");
+        for (size_t i = 0; i < v->u.obj.len && i < DESCRIBE_ITEMS; i++) {
+            if (i)
+                sb_puts(out, ", ");
+            sb_printf(out, "%s = ", v->u.obj.keys[i]);
+            value_describe(v->u.obj.vals[i], out);
+        }
+        sb_puts(out, v->u.obj.len > DESCRIBE_ITEMS ? ", ... }" : " }");
+        return;
+    case V_SECRET: sb_puts(out, "<secret>"); return;
+    default:
+        value_to_text(v, out);
+        return;
+    }
+}
