@@ -1,10 +1,11 @@
 # crownc — build, test and tooling.
 #
 #   make            build build/crownc
-#   make demo       build, then check and format-check the example site
+#   make demo       build, then check and format-check the example site (sites/lab)
 #   make test       the whole test suite (what CI runs)
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make fuzz       libFuzzer on the front end (FUZZ_SECONDS=60)
+#   make bench      median timings of the main jobs (RUNS=11)
 #   make deps       install what the build needs (Debian packages)
 
 CC       ?= cc
@@ -36,7 +37,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 STAMP    := $(BUILD)/.deps-ok
 
-.PHONY: all deps demo test asan fuzz clean unit
+.PHONY: all deps demo test asan fuzz bench clean unit
 all: $(CROWNC)
 
 deps: $(STAMP)
@@ -73,8 +74,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(OBJS)
 unit: $(UNIT_BINS)
 
 demo: $(CROWNC)
-	$(CROWNC) check sites/lab/site.crown
-	$(CROWNC) fmt --check sites/lab/site.crown && echo "sites/lab/site.crown is formatted"
+	$(CROWNC) check sites/lab
+	$(CROWNC) fmt --check sites/lab/*.crown && echo "sites/lab: every file is formatted"
 
 test: $(CROWNC) $(UNIT_BINS)
 	@bash tests/run.sh $(BUILD)
@@ -82,13 +83,16 @@ test: $(CROWNC) $(UNIT_BINS)
 asan:
 	$(MAKE) test SANITIZE=1
 
+bench: $(CROWNC)
+	@bash tests/bench/run.sh $(BUILD)
+
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := build-fuzz
 fuzz: $(STAMP) $(GEN)
 	@mkdir -p $(FUZZ_DIR)/corpus
 	clang -std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
-	    -Icompiler -I$(BUILD)/gen -o $(FUZZ_DIR)/fuzz_front tests/fuzz/fuzz_front.c \
-	    $(SRCS) $(GEN)
+	    -Icompiler -I$(BUILD)/gen $(PKG_CFLAGS) -o $(FUZZ_DIR)/fuzz_front tests/fuzz/fuzz_front.c \
+	    $(SRCS) $(GEN) $(PKG_LIBS)
 	@find . -name '*.crown' -not -path './build*' -exec cp {} $(FUZZ_DIR)/corpus/ \;
 	@cp tests/fuzz/regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
 	$(FUZZ_DIR)/fuzz_front -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,6 +163,68 @@ static const Value *b_unique(Call *c)
         for (size_t j = 0; j < out.len && !seen; j++)
             seen = value_equal(out.at[j], l->u.list.items[i]);
         if (!seen)
+            vec_push(c->ev, &out, l->u.list.items[i]);
+    }
+    return value_list(ar(c), here(c), out.at, out.len);
+}
+
+typedef struct Indexed {
+    const Value *v;
+    size_t i;
+} Indexed;
+
+/* By text, then by position: equal strings end up together, in order. */
+static int by_text(const void *a, const void *b)
+{
+    const Indexed *x = a, *y = b;
+    int c = strcmp(x->v->u.str.s, y->v->u.str.s);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+static bool all_text(const Value *l)
+{
+    for (size_t i = 0; i < l->u.list.len; i++)
+        if (l->u.list.items[i]->kind != V_STRING)
+            return false;
+    return true;
+}
+
+/* Marks every element equal to an earlier one. Strings are sorted so that
+ * equal ones meet (n log n: uniqueness checks run over thousands of
+ * people); other values are compared pairwise. */
+static void mark_repeats(Call *c, const Value *l, bool *dup)
+{
+    size_t n = l->u.list.len;
+    if (all_text(l)) {
+        Indexed *s = arena_alloc(ar(c), (n ? n : 1) * sizeof *s);
+        for (size_t i = 0; i < n; i++)
+            s[i] = (Indexed){l->u.list.items[i], i};
+        qsort(s, n, sizeof *s, by_text);
+        for (size_t i = 1; i < n; i++)
+            dup[s[i].i] = strcmp(s[i].v->u.str.s, s[i - 1].v->u.str.s) == 0;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i && !dup[i]; j++)
+            dup[i] = value_equal(l->u.list.items[i], l->u.list.items[j]);
+}
+
+/* duplicates(xs): the values that occur more than once, each once, in the
+ * order of their second occurrence. */
+static const Value *b_duplicates(Call *c)
+{
+    const Value *l = c->args[0];
+    if (l->kind != V_LIST)
+        return fail_arg(c, 0, "a list");
+    size_t n = l->u.list.len;
+    bool *dup = arena_alloc(ar(c), (n ? n : 1) * sizeof *dup);
+    mark_repeats(c, l, dup);
+    ValueVec out = {0};
+    for (size_t i = 0; i < n; i++) {
+        bool seen = false;
+        for (size_t k = 0; dup[i] && k < out.len && !seen; k++)
+            seen = value_equal(out.at[k], l->u.list.items[i]);
+        if (dup[i] && !seen)
             vec_push(c->ev, &out, l->u.list.items[i]);
     }
     return value_list(ar(c), here(c), out.at, out.len);
@@ -328,6 +391,27 @@ static const Value *affix(Call *c, bool start)
 static const Value *b_starts_with(Call *c) { return affix(c, true); }
 static const Value *b_ends_with(Call *c) { return affix(c, false); }
 
+/* matches(text, pattern): POSIX extended regex, the dialect of string("...")
+ * constraints, so that checks can test a rule and still report it with a
+ * code, message and hint of their own. */
+static const Value *b_matches(Call *c)
+{
+    const Value *s = c->args[0], *p = c->args[1];
+    if (!is_text(s))
+        return fail_arg(c, 0, "a string");
+    if (!is_text(p))
+        return fail_arg(c, 1, "a string");
+    regex_t rx;
+    if (regcomp(&rx, p->u.str.s, REG_EXTENDED | REG_NOSUB) != 0) {
+        eval_error(c->ev, "E0216", p->at, "\"%s\" is not a valid regular expression",
+                   p->u.str.s);
+        return NULL;
+    }
+    bool ok = regexec(&rx, s->u.str.s, 0, NULL, 0) == 0;
+    regfree(&rx);
+    return value_bool(ar(c), here(c), ok);
+}
+
 static const Value *b_string(Call *c)
 {
     StrBuf b;
@@ -476,41 +560,62 @@ static const Value *b_input_secret(Call *c)
 
 /* ---- the table ---- */
 
+void builtin_arity_error(DiagList *diags, const char *name, const BuiltinSig *sig, size_t k,
+                         Span at)
+{
+    if (sig->min == sig->max)
+        diag_error(diags, "E0216", at, "%s() takes %u argument%s, not %zu", name, sig->min,
+                   sig->min == 1 ? "" : "s", k);
+    else
+        diag_error(diags, "E0216", at, "%s() takes %u to %u arguments, not %zu", name, sig->min,
+                   sig->max, k);
+}
+
 typedef struct Builtin {
     const char *name;
     BuiltinFn fn;
-    unsigned min, max; /* positional arguments */
+    BuiltinSig sig;
 } Builtin;
 
+/* Argument kinds, for the static checker. */
+#define A_STR BA_STRING
+#define A_LIST BA_LIST
+#define A_OBJ BA_OBJECT
+#define A_NUM BA_NUMBER
+#define A_NET BA_NET
+#define A_ANY BA_ANY
+
 static const Builtin builtins[] = {
-    {"len", b_len, 1, 1},
-    {"sum", b_sum, 1, 1},
-    {"min", b_min, 1, 64},
-    {"max", b_max, 1, 64},
-    {"sort", b_sort, 1, 1},
-    {"unique", b_unique, 1, 1},
-    {"flatten", b_flatten, 1, 1},
-    {"keys", b_keys, 1, 1},
-    {"values", b_values, 1, 1},
-    {"range", b_range, 1, 1},
-    {"lower", b_lower, 1, 1},
-    {"upper", b_upper, 1, 1},
-    {"join", b_join, 2, 2},
-    {"split", b_split, 2, 2},
-    {"replace", b_replace, 3, 3},
-    {"contains", b_contains, 2, 2},
-    {"starts_with", b_starts_with, 2, 2},
-    {"ends_with", b_ends_with, 2, 2},
-    {"string", b_string, 1, 1},
-    {"int", b_int, 1, 1},
-    {"cidr_contains", b_cidr_contains, 2, 2},
-    {"cidr_overlaps", b_cidr_overlaps, 2, 2},
-    {"range_size", b_range_size, 1, 1},
-    {"ip_add", b_ip_add, 2, 2},
-    {"csv", b_csv, 1, 1},
-    {"yaml", b_yaml, 1, 1},
-    {"file", b_file, 1, 1},
-    {"input_secret", b_input_secret, 1, 1},
+    {"len", b_len, {1, 1, BR_INT, {A_STR | A_LIST | A_OBJ}}},
+    {"sum", b_sum, {1, 1, BR_ELEM, {A_LIST}}},
+    {"min", b_min, {1, 64, BR_ELEM, {A_ANY, A_ANY}}},
+    {"max", b_max, {1, 64, BR_ELEM, {A_ANY, A_ANY}}},
+    {"sort", b_sort, {1, 1, BR_SAME, {A_LIST}}},
+    {"unique", b_unique, {1, 1, BR_SAME, {A_LIST}}},
+    {"flatten", b_flatten, {1, 1, BR_ELEM, {A_LIST}}},
+    {"duplicates", b_duplicates, {1, 1, BR_SAME, {A_LIST}}},
+    {"keys", b_keys, {1, 1, BR_LIST_STRING, {A_OBJ}}},
+    {"values", b_values, {1, 1, BR_VALUES, {A_OBJ}}},
+    {"range", b_range, {1, 1, BR_LIST_INT, {A_NUM}}},
+    {"lower", b_lower, {1, 1, BR_STRING, {A_STR}}},
+    {"upper", b_upper, {1, 1, BR_STRING, {A_STR}}},
+    {"join", b_join, {2, 2, BR_STRING, {A_LIST, A_STR}}},
+    {"split", b_split, {2, 2, BR_LIST_STRING, {A_STR, A_STR}}},
+    {"replace", b_replace, {3, 3, BR_STRING, {A_STR, A_STR, A_STR}}},
+    {"contains", b_contains, {2, 2, BR_BOOL, {A_STR | A_LIST, A_ANY}}},
+    {"starts_with", b_starts_with, {2, 2, BR_BOOL, {A_STR, A_STR}}},
+    {"ends_with", b_ends_with, {2, 2, BR_BOOL, {A_STR, A_STR}}},
+    {"matches", b_matches, {2, 2, BR_BOOL, {A_STR, A_STR}}},
+    {"string", b_string, {1, 1, BR_STRING, {A_STR | A_NUM | A_NET}}},
+    {"int", b_int, {1, 1, BR_INT, {A_STR | A_NUM}}},
+    {"cidr_contains", b_cidr_contains, {2, 2, BR_BOOL, {A_NET | A_STR, A_NET | A_STR}}},
+    {"cidr_overlaps", b_cidr_overlaps, {2, 2, BR_BOOL, {A_NET | A_STR, A_NET | A_STR}}},
+    {"range_size", b_range_size, {1, 1, BR_INT, {A_NET | A_STR}}},
+    {"ip_add", b_ip_add, {2, 2, BR_IP, {A_NET | A_STR, A_NUM}}},
+    {"csv", b_csv, {1, 1, BR_ROWS, {A_STR}}},
+    {"yaml", b_yaml, {1, 1, BR_ANY, {A_STR}}},
+    {"file", b_file, {1, 1, BR_STRING, {A_STR}}},
+    {"input_secret", b_input_secret, {1, 1, BR_SECRET, {A_STR}}},
 };
 
 static const Builtin *find(const char *name)
@@ -522,6 +627,16 @@ static const Builtin *find(const char *name)
 }
 
 bool builtin_exists(const char *name) { return find(name) || strcmp(name, "secret") == 0; }
+
+bool builtin_signature(const char *name, BuiltinSig *out)
+{
+    static const BuiltinSig secret = {0, 64, BR_SECRET, {0}};
+    const Builtin *b = find(name);
+    if (!b && strcmp(name, "secret") != 0)
+        return false;
+    *out = b ? b->sig : secret;
+    return true;
+}
 
 /* secret(kind = password, length = 32, ...): named arguments only; they
  * are kept as an object for the secrets stage to interpret. */
@@ -565,13 +680,8 @@ bool builtin_call(Eval *ev, const char *name, const Node *n, Env *env, const Typ
         return false;
     *out = NULL;
     size_t k = n->list.len;
-    if (k < b->min || k > b->max) {
-        if (b->min == b->max)
-            eval_error(ev, "E0216", n->span, "%s() takes %u argument%s, not %zu", name, b->min,
-                       b->min == 1 ? "" : "s", k);
-        else
-            eval_error(ev, "E0216", n->span, "%s() takes %u to %u arguments, not %zu", name,
-                       b->min, b->max, k);
+    if (k < b->sig.min || k > b->sig.max) {
+        builtin_arity_error(ev->diags, name, &b->sig, k, n->span);
         return true;
     }
     const Value **args = arena_alloc(ev->ar, (k ? k : 1) * sizeof *args);
@@ -585,7 +695,23 @@ bool builtin_call(Eval *ev, const char *name, const Node *n, Env *env, const Typ
         if (!args[i] || is_poison(args[i]))
             return true;
     }
+    /* Counting or adding up a list that lost failed elements would give a
+     * wrong number, and a wrong number in a capacity message is worse than
+     * none: the failure is already reported. */
+    bool counts = b->fn == b_len || b->fn == b_sum || b->fn == b_min || b->fn == b_max;
+    if (counts && args[0]->kind == V_LIST && args[0]->u.list.partial)
+        return true;
     Call c = {ev, n, args, k, want};
     *out = b->fn(&c);
+    bool partial = false;
+    for (size_t i = 0; i < k; i++)
+        partial = partial || (args[i]->kind == V_LIST && args[i]->u.list.partial);
+    if (partial && *out && (*out)->kind == V_LIST && !(*out)->u.list.partial) {
+        /* A list made from one that lost elements lost them too. */
+        Value *copy = (Value *)value_list(ev->ar, (*out)->at, (*out)->u.list.items,
+                                          (*out)->u.list.len);
+        copy->u.list.partial = true;
+        *out = copy;
+    }
     return true;
 }

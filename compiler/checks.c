@@ -127,8 +127,12 @@ static void body(CheckRun *r, const NodeList *items, Env *outer)
             break;
         }
         case N_ATTR:
-            if (strcmp(it->name.s, "code") != 0)
-                diag_error(r->p->diags, "E0106", it->span, "a check sets only its `code`");
+            if (strcmp(it->name.s, "code") != 0) {
+                Diag *d = diag_error(r->p->diags, "E0106", it->span,
+                                     "a check sets only its `code`");
+                diag_set_hint(d, "name a value with `let %s = ...`; a check reports with "
+                                 "`require` and `warn`", it->name.s);
+            }
             break;
         default: break;
         }

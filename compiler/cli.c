@@ -46,6 +46,21 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return NULL;
 }
 
+int cli_stdlib_option(const char **dir, int argc, char **argv, int *i)
+{
+    const char *v = option_value(argc, argv, i, "--stdlib");
+    if (!v)
+        return 0;
+    if (!*v) {
+        /* option_value has already said so when the value is missing. */
+        if (strcmp(argv[*i], "--stdlib") != 0)
+            cli_error("--stdlib needs a value");
+        return -1;
+    }
+    *dir = v;
+    return 1;
+}
+
 int cli_render_option(CliOptions *o, int argc, char **argv, int *i)
 {
     const char *v;

@@ -20,6 +20,9 @@ typedef struct CliOptions {
  * advancing *i past its value. Returns 1 if consumed, 0 if not such an
  * option, -1 on a bad value (message printed). */
 int cli_render_option(CliOptions *o, int argc, char **argv, int *i);
+/* Parses --stdlib DIR (or --stdlib=DIR) at argv[*i] into *dir, the same
+ * way: 1 consumed, 0 not this option, -1 no value (message printed). */
+int cli_stdlib_option(const char **dir, int argc, char **argv, int *i);
 /* Prints diags to stderr (or stdout for --format=json) as o asks. */
 void cli_print_diags(const CliOptions *o, DiagList *diags);
 /* True when diagnostics should be coloured by default: stderr is a
@@ -32,6 +35,7 @@ int cmd_check(CliOptions *o, int argc, char **argv);
 int cmd_fmt(CliOptions *o, int argc, char **argv);
 int cmd_explain(CliOptions *o, int argc, char **argv);
 int cmd_ast(CliOptions *o, int argc, char **argv);
+int cmd_doc(CliOptions *o, int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

@@ -15,6 +15,7 @@ static const char overview[] =
     "                       print, check or rewrite files in canonical layout\n"
     "  explain [CODE]       explain a diagnostic code, or list them all\n"
     "  ast FILE             print the syntax tree of a file (for tooling)\n"
+    "  doc [-o FILE]        write the reference of the standard library (Markdown)\n"
     "  help [COMMAND]       this text, or the help of one command\n"
     "  --version            print the version\n"
     "\n"
@@ -29,21 +30,35 @@ static const char diag_options[] =
 
 static const struct {
     const char *name, *usage, *text;
+    const char *options; /* the command's own, listed before the diagnostic ones */
 } topics[] = {
     {"check", "crownc check [OPTIONS] FILE...",
      "Reads each FILE (- is standard input) and reports every syntax problem with\n"
-     "its file, line and column. Exits 1 if any error was reported.\n"},
+     "its file, line and column. Exits 1 if any error was reported.\n", NULL},
     {"fmt", "crownc fmt [--check] [-w] [OPTIONS] FILE...",
      "Prints each FILE in canonical layout. With --check, prints the names of\n"
      "files that are not formatted and exits 1 if there are any. With -w,\n"
      "rewrites those files in place (atomically, keeping their mode). Files with\n"
-     "errors are reported and left alone.\n"},
-    {"explain", "crownc explain [CODE]",
+     "errors are reported and left alone.\n", NULL},
+    {"explain", "crownc explain [--stdlib DIR] [CODE]",
      "Prints the explanation of a diagnostic code such as E0020; with no code,\n"
-     "lists all codes.\n"},
+     "lists all codes. The codes of the standard library's checks (such as\n"
+     "E0601) are read from the library: explain prints the check's name, doc\n"
+     "and where it is declared. Without a library, only the compiler's own\n"
+     "codes are known.\n", NULL},
     {"ast", "crownc ast FILE",
      "Prints the syntax tree of FILE, without source positions: two files with\n"
-     "the same tree mean the same thing.\n"},
+     "the same tree mean the same thing.\n", NULL},
+    {"doc", "crownc doc [--stdlib DIR] [-o FILE] [OPTIONS]",
+     "Writes the reference of the standard library as Markdown: every schema\n"
+     "with its fields (type, default, doc), every enum, every union with its\n"
+     "variants, and every check with its code. The output is the same bytes\n"
+     "for the same library; docs/stdlib.md is made with\n"
+     "  crownc doc -o docs/stdlib.md\n"
+     "Without -o it goes to standard output. A library with errors is\n"
+     "reported and nothing is written (exit 1).\n",
+     "  --stdlib DIR       the library to describe (default: the one crownc uses)\n"
+     "  -o FILE            write to FILE instead of standard output\n"},
 };
 
 int cmd_help(int argc, char **argv)
@@ -56,7 +71,8 @@ int cmd_help(int argc, char **argv)
         if (strcmp(argv[0], topics[i].name) == 0) {
             printf("usage: %s\n\n%s", topics[i].usage, topics[i].text);
             if (strcmp(argv[0], "explain") != 0)
-                printf("\noptions:\n%s", diag_options);
+                printf("\noptions:\n%s%s", topics[i].options ? topics[i].options : "",
+                       diag_options);
             return EXIT_OK;
         }
     }

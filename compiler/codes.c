@@ -80,7 +80,196 @@ static const CodeInfo codes[] = {
     {"E0032", "attribute name cannot be interpolated",
      "A quoted attribute name is a fixed name such as\n"
      "\"crownlabs.polito.it/operator-selector\". To compute keys, use an object\n"
-     "comprehension: {for p in pools: p.name => p.addresses}."},
+     "comprehension: {for p in pools: p.name => p.addresses}."},    {"E0101", "declaration defined twice",
+     "Every schema, enum, union, check and component has a name of its own, and\n"
+     "so has every `let` of the standard library: a site's declarations and the\n"
+     "library's share one table. A builtin type name (string, int, list, ...)\n"
+     "cannot be declared either.\n\n"
+     "Fix: rename one of the two, or remove the copy."},
+    {"E0102", "unknown type",
+     "A field's type must be a builtin type (string, int, float, bool, bytes, cpu,\n"
+     "duration, ip, cidr, iprange, hostname, email, url, name, path, secret),\n"
+     "list(T), map(T), ref(KIND), label, or a schema, enum or union that is\n"
+     "declared somewhere. The name may be misspelt:\n\n"
+     "    size: bites      # write `size: bytes`"},
+    {"E0103", "invalid type arguments",
+     "The arguments in parentheses after a type do not fit it. `list` and `map`\n"
+     "need an element type first; `ref` takes the name of a schema; a schema,\n"
+     "enum or union takes no arguments; a constraint applies only to what it can\n"
+     "measure (bounds to numbers and quantities, `len` to strings and lists, a\n"
+     "pattern to strings), and `len` is the only subject:\n\n"
+     "    paths: list(path, len >= 1)\n"
+     "    owner: ref(person)\n\n"
+     "A schema also has at most one `label` field: the label of a block fills it."},
+    {"E0104", "declared twice in one declaration",
+     "A field of a schema or of a union variant, a member of an enum and a\n"
+     "variant of a union are each declared once. The second declaration is\n"
+     "ignored; remove it or give it another name."},
+    {"E0105", "invalid constraint",
+     "A bound must be a number or a quantity of the constrained type's dimension:\n"
+     "`bytes(>= 1Gi)`, `int(1 .. 64)`, `duration(<= 1h)`; the bounds of `len`\n"
+     "are plain numbers. A pattern must be a valid POSIX extended regular\n"
+     "expression, anchored by the writer: `string(\"^[a-z][a-z0-9-]*$\")`."},
+    {"E0106", "invalid check attribute",
+     "A check may set one attribute, `code`: the code its failures are reported\n"
+     "under, a string of E and four digits, stable once released:\n\n"
+     "    check quorum \"The control plane can keep a quorum.\" {\n"
+     "      code = \"E0601\"\n"
+     "      require len(planes) >= 1 else \"no control-plane server\"\n"
+     "    }\n\n"
+     "Any other attribute has no meaning in a check. A check without a code\n"
+     "reports under E0500."},
+    {"E0201", "unknown name",
+     "A name in an expression must be a `let` in this body or an enclosing one,\n"
+     "a loop variable, a `let` of the standard library, or, where a reference,\n"
+     "an enum member or a union variant is expected, one of those. The hint\n"
+     "suggests the closest name that exists. Fields of the enclosing block are\n"
+     "not names: give a shared value a name with `let`."},
+    {"E0202", "type mismatch",
+     "A value does not have the type that is expected where it is used. The\n"
+     "message says what was expected and what was found:\n\n"
+     "    cpu = \"4\"        # a string where an int is expected: write `cpu = 4`\n"
+     "    memory = 30s     # a duration where bytes are expected\n\n"
+     "The same code covers other uses of a value of the wrong kind: a list or\n"
+     "an object put into a string, indexing what cannot be indexed, `for` over\n"
+     "something that is not a list or an object, ordering values that have no\n"
+     "order."},
+    {"E0203", "unknown field",
+     "A block or an object sets a field that its schema does not declare. The\n"
+     "hint suggests the closest field when there is one; the schemas of the\n"
+     "standard library list the fields of each block kind."},
+    {"E0204", "missing required field",
+     "A field without a default and without an optional type (`T?`) must be set.\n"
+     "The hint names the field's type and its documentation. A label field is\n"
+     "set by writing the label after the kind: `server \"node-1\" { ... }`."},
+    {"E0205", "field set twice",
+     "A field of a block or a key of an object is given a value once. Setting it\n"
+     "again, by an attribute or by a nested block, is an error rather than an\n"
+     "override, so that no value is silently lost. Remove one of the two."},
+    {"E0206", "constraint not satisfied",
+     "The value has the right type but breaks a constraint of the field, shown\n"
+     "with the message: a bound (`int(>= 1)`), a range (`int(1 .. 7)`), a\n"
+     "length (`len <= 63`), a pattern (`\"^[a-z]+$\"`) or `unique` (a list whose\n"
+     "elements must all differ)."},
+    {"E0207", "invalid text for a type",
+     "Some types are written as strings and checked: ip, cidr, iprange, hostname,\n"
+     "email, url, name (a DNS-1123 label), path, and the members of an enum when\n"
+     "they come from a string. The message says what is wrong:\n\n"
+     "    address = \"10.0.0.256\"   # an IPv4 octet is at most 255"},
+    {"E0208", "ambiguous unit",
+     "`m` means millicores for cpu and minutes for durations. Where the expected\n"
+     "type decides, `500m` is read accordingly; where nothing does (a `let`\n"
+     "used only in a string, an element of an untyped list), the compiler does\n"
+     "not guess. Write cpu as cores (`0.5`) and durations in seconds or hours\n"
+     "(`300s`, `1h`), or use the value where its type is known."},
+    {"E0209", "incompatible arithmetic",
+     "Arithmetic needs operands of matching kinds: numbers with numbers,\n"
+     "quantities with quantities of the same dimension. A quantity may be\n"
+     "multiplied or divided by a plain number:\n\n"
+     "    let spare = 4Gi + 2      # bytes plus a number: write 4Gi + 2Gi\n"
+     "    let double = 4Gi * 2     # fine\n\n"
+     "Where a field's type is known, its literals are read in that type, so\n"
+     "`memory = 4Gi + 512Mi` works and `memory = 4Gi + 2` adds 2 bytes."},
+    {"E0210", "no place for a nested block",
+     "A nested block fills the field of the enclosing block whose type is its\n"
+     "kind (or a list of it). Here no field has that type, or two fields do and\n"
+     "the block cannot say which. Check the kind's spelling, or set the field\n"
+     "with an attribute: `field = kind { ... }`."},
+    {"E0211", "label not allowed",
+     "Only blocks whose schema has a `label` field take a label, and blocks\n"
+     "inside an object take none (an object's keys are plain names):\n\n"
+     "    network { timeout = 10s }          # not network \"main\" { ... }\n"
+     "    labels = { owner = \"ops\" }"},
+    {"E0212", "reference to an undeclared block",
+     "A `ref(KIND)` field, or a list of them, names blocks declared elsewhere in\n"
+     "the site by their label: `admins = [alice]` needs a block\n"
+     "`person \"alice\" { ... }`. No block of that kind has this label; check\n"
+     "the spelling or declare the block."},
+    {"E0213", "cycle",
+     "A value is defined in terms of itself, directly or through other names:\n\n"
+     "    let cores = spare + 1\n"
+     "    let spare = cores - 1\n\n"
+     "Values are computed on first use, so the order of definitions does not\n"
+     "matter, but a cycle has no value. Break it by defining one of the values\n"
+     "without the other."},
+    {"E0214", "no such field",
+     "`x.name` reads a field of a record or a key of an object, and `x` has\n"
+     "none called `name` (the hint suggests the closest), or `x` is a number,\n"
+     "a string or a list, which have no fields. For a union, the fields are\n"
+     "those of the variant the value holds: test it first with `is` or `match`."},
+    {"E0215", "index out of range",
+     "`xs[i]` needs 0 <= i < len(xs), and `obj[\"key\"]` needs the key to exist.\n"
+     "Guard the access (`if len(xs) > 2 then xs[2] else ...`,\n"
+     "`if \"key\" in obj then obj[\"key\"] else ...`)."},
+    {"E0216", "invalid builtin call",
+     "A call names a builtin or a schema, with the number and kinds of arguments\n"
+     "it takes: `upper(\"x\")`, `join(list, \", \")`, `secret(kind = \"tsig\", ...)`.\n"
+     "The message says which argument is wrong, or that no function has that\n"
+     "name. A schema's name called with one object builds a record of it:\n"
+     "`person(row)`."},
+    {"E0217", "arithmetic overflow or division by zero",
+     "Integers and quantities are 64-bit; a result that does not fit is an error\n"
+     "rather than a wrapped value, and so is a division or a remainder by zero.\n"
+     "Address arithmetic (`ip_add`) must stay inside the address family."},
+    {"E0218", "no match arm",
+     "A `match` must handle the variant its value holds. Add an arm for it, or a\n"
+     "catch-all `_ => ...`; for an optional union, `null => ...` handles an\n"
+     "unset value:\n\n"
+     "    match lb { l2 => \"arp\", bgp => \"bgp\", _ => \"none\" }"},
+    {"E0219", "unknown union variant",
+     "`tag { ... }` or a bare tag is a variant of the union the field expects,\n"
+     "and the union has no variant of that name (the hint suggests the closest),\n"
+     "or the field expects no union at all. `x is tag` and `match` arms name\n"
+     "variants of the value's union too."},
+    {"E0220", "duplicate label or key",
+     "Two blocks of one kind carry the same label, or an object comprehension\n"
+     "produces the same key twice. Labels name blocks for references, so each\n"
+     "must be unique; for keys, filter or rename the elements:\n\n"
+     "    {for p in pools if p.enabled: p.name => p.addresses}"},
+    {"E0221", "evaluation nested too deep",
+     "Evaluation may nest 400 levels; deeper values are refused so that no site\n"
+     "can exhaust the stack. Such depth comes from a very long chain of names\n"
+     "or of operators; give intermediate values names with `let`."},
+    {"E0222", "secret put into a string",
+     "Values from secret() and input_secret() never become text: an\n"
+     "interpolation or join() would copy them into manifests and logs. Pass the\n"
+     "secret itself to a field of type `secret`; components turn it into a\n"
+     "reference to a Kubernetes Secret."},
+    {"E0230", "invalid import",
+     "`import \"path\"` names a .crown file relative to the importing file, as a\n"
+     "plain string, inside the site's directory (the directory of the site file\n"
+     "given to crownc, or below it). Files may not import each other in a\n"
+     "cycle, and imports may nest 64 files deep. A file imported twice is read\n"
+     "once."},
+    {"E0231", "standard library holds more than declarations",
+     "The standard library declares what a site may write (schema, enum, union,\n"
+     "check, component) and may name shared values with `let`. A block, an\n"
+     "attribute or an `import` describing a site belongs in a site's files."},
+    {"E0232", "no root schema",
+     "The standard library must declare `schema root`: its fields are what a\n"
+     "site file may hold at the top level. The library given with --stdlib (or\n"
+     "found next to crownc) lacks it; it is probably the wrong directory."},
+    {"E0301", "invalid data file path",
+     "csv(), yaml() and file() read a file named relative to the .crown file\n"
+     "that calls them, inside the site's directory (the directory of the site\n"
+     "file, or below it). An absolute path, a file that cannot be read, or a\n"
+     "path that leaves the site's directory (through `..` or a symbolic link) is\n"
+     "refused, so that a site builds the same on every machine."},
+    {"E0302", "invalid CSV",
+     "csv() reads RFC 4180 CSV: a header row of distinct, non-empty column\n"
+     "names, then rows with as many fields as the header. A field holding a\n"
+     "comma, a quote or a newline is quoted, with quotes doubled inside:\n\n"
+     "    name,display\n"
+     "    rossi,\"Rossi, Jr.\"\n\n"
+     "The message points at the row and column of the file where reading stopped."},
+    {"E0303", "invalid YAML",
+     "yaml() reads one YAML document. It must be well formed, its mappings have\n"
+     "plain, distinct keys, and once anchors and aliases are expanded it must\n"
+     "stay small and shallow (a guard against \"billion laughs\" documents)."},
+    {"E0500", "check failed",
+     "A `check` of the standard library found a rule broken. The message, places\n"
+     "and hint come from the check; checks that set a `code` report under their\n"
+     "own code instead of this one."},
 };
 
 const CodeInfo *code_lookup(const char *code)

@@ -59,8 +59,11 @@ static DataFile *open_data(Eval *ev, const Value *path, const Node *at, int kind
     }
     if (!ev->site_dir || !inside(ev->site_dir, real)) {
         Diag *d = eval_error(ev, "E0301", path->at, "%s is outside the site's directory", shown);
-        diag_set_hint(d, "a site reads data only from its own directory (%s)",
-                      ev->site_dir ? ev->site_dir : "none");
+        /* The hint names no absolute path: messages stay the same in every
+         * checkout, and the site's directory is the one its file is in. */
+        diag_set_hint(d, "%s", ev->site_dir ? "a site reads data only from the directory of "
+                                              "its site file and below"
+                                            : "data files are read only by a site");
         free(shown);
         return NULL;
     }
@@ -395,8 +398,12 @@ static const Value *parse_yaml(Eval *ev, const Source *src)
     const Value *v = NULL;
     if (!yaml_parser_load(&parser, &doc)) {
         Yaml y = {ev, src, NULL, 0, false};
-        eval_error(ev, "E0303", mark_span(&y, parser.problem_mark), "invalid YAML: %s",
-                   parser.problem ? parser.problem : "unreadable document");
+        Diag *d = eval_error(ev, "E0303", mark_span(&y, parser.problem_mark), "invalid YAML: %s",
+                             parser.problem ? parser.problem : "unreadable document");
+        /* The problem is often found far from its cause (an unclosed `[` is
+         * noticed at the end of the file): show where the construct began. */
+        if (parser.context)
+            diag_add_secondary(d, mark_span(&y, parser.context_mark), "%s", parser.context);
         yaml_parser_delete(&parser);
         return NULL;
     }

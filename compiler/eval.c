@@ -74,6 +74,12 @@ static const Value *ident(Eval *ev, const Node *n, Env *env, const Type *want)
 
 /* ---- literals ---- */
 
+/* A dimension as the object of "is not": "bytes", "cpu", "a duration". */
+static const char *dim_name(QDim dim)
+{
+    return dim == Q_BYTES ? "bytes" : dim == Q_CPU ? "cpu" : "a duration";
+}
+
 static const Value *number(Eval *ev, const Node *n, const Type *want)
 {
     QDim dim;
@@ -82,8 +88,8 @@ static const Value *number(Eval *ev, const Node *n, const Type *want)
         int64_t v;
         const char *why;
         if (!quantity_parse(n->name.s, "", dim, &v, &why)) {
-            eval_error(ev, "E0202", n->span, "`%s` is not %s: %s", n->name.s,
-                       type_kind_name(w->kind), why);
+            eval_error(ev, "E0202", n->span, "`%s` is not %s: %s", n->name.s, dim_name(dim),
+                       why);
             return NULL;
         }
         return value_quantity(ev->ar, n->span, dim, v);
@@ -105,8 +111,17 @@ static const Value *quantity(Eval *ev, const Node *n, const Type *want)
             "durations are written with s m h d: `30s`, `10m`, `4h`, `7d`",
         };
         Diag *d = eval_error(ev, "E0202", n->span, "`%s%s` is not %s", n->name.s, n->text.s,
-                             dim == Q_BYTES ? "bytes" : dim == Q_CPU ? "cpu" : "a duration");
+                             dim_name(dim));
         diag_set_hint(d, "%s", units[dim]);
+        return NULL;
+    }
+    if (w && !type_dim(w, &dim) && w->kind != TY_ANY && w->kind != TY_STRING) {
+        StrBuf t;
+        sb_init(&t);
+        type_format(w, &t);
+        eval_error(ev, "E0202", n->span, "expected %s, found the quantity `%s%s`", t.data,
+                   n->name.s, n->text.s);
+        sb_free(&t);
         return NULL;
     }
     if (!(w && type_dim(w, &dim))) {
@@ -129,7 +144,7 @@ static const Value *quantity(Eval *ev, const Node *n, const Type *want)
     const char *why;
     if (!quantity_parse(n->name.s, n->text.s, dim, &v, &why)) {
         eval_error(ev, "E0202", n->span, "`%s%s` is not %s: %s", n->name.s, n->text.s,
-                   dim == Q_BYTES ? "bytes" : dim == Q_CPU ? "cpu" : "a duration", why);
+                   dim_name(dim), why);
         return NULL;
     }
     return value_quantity(ev->ar, n->span, dim, v);
@@ -203,9 +218,10 @@ static bool loop_from(Eval *ev, const Loop *lp, uint32_t i, Env *env)
 {
     if (i == lp->bindings->len) {
         if (lp->filter) {
+            size_t before = ev->diags->errors;
             const Value *c = eval_expr(ev, lp->filter, env, type_basic(TY_BOOL));
             if (!c)
-                return false;
+                return ev->diags->errors == before;
             if (c->kind != V_BOOL) {
                 eval_type_error(ev, c, type_basic(TY_BOOL), "the filter of `for`");
                 return false;
@@ -262,14 +278,22 @@ typedef struct CompCtx {
     const Type *elem;
     ValueVec out;
     ValueVec keys;
+    bool partial;
 } CompCtx;
 
+/* An element that fails only because it reads a value that already
+ * failed (and was reported) is left out, so that a rule over a thousand
+ * people still runs when one of them has a bad address. A new error stops
+ * the comprehension. */
 static bool list_step(Eval *ev, Env *env, void *p)
 {
     CompCtx *c = p;
+    size_t before = ev->diags->errors;
     const Value *v = eval_expr(ev, c->n->a, env, c->elem);
-    if (!v)
-        return false;
+    if (!v) {
+        c->partial = true;
+        return ev->diags->errors == before;
+    }
     vec_push(ev, &c->out, v);
     return true;
 }
@@ -277,10 +301,12 @@ static bool list_step(Eval *ev, Env *env, void *p)
 static const Value *listcomp(Eval *ev, const Node *n, Env *env, const Type *want)
 {
     const Type *w = type_unopt(want);
-    CompCtx c = {n, w && w->kind == TY_LIST ? w->elem : NULL, {0}, {0}};
+    CompCtx c = {n, w && w->kind == TY_LIST ? w->elem : NULL, {0}, {0}, false};
     if (!eval_for(ev, &n->list, n->b, env, list_step, &c))
         return NULL;
-    return value_list(ev->ar, n->span, c.out.at, c.out.len);
+    Value *v = (Value *)value_list(ev->ar, n->span, c.out.at, c.out.len);
+    v->u.list.partial = c.partial;
+    return v;
 }
 
 static bool obj_step(Eval *ev, Env *env, void *p)
@@ -308,7 +334,7 @@ static bool obj_step(Eval *ev, Env *env, void *p)
 static const Value *objcomp(Eval *ev, const Node *n, Env *env, const Type *want)
 {
     const Type *w = type_unopt(want);
-    CompCtx c = {n, w && w->kind == TY_MAP ? w->elem : NULL, {0}, {0}};
+    CompCtx c = {n, w && w->kind == TY_MAP ? w->elem : NULL, {0}, {0}, false};
     if (!eval_for(ev, &n->list, n->c, env, obj_step, &c))
         return NULL;
     const char **keys = arena_alloc(ev->ar, (c.keys.len ? c.keys.len : 1) * sizeof *keys);
@@ -457,7 +483,9 @@ static const Value *concat(Eval *ev, const Node *n, const Value *a, const Value 
     const Value **items = arena_alloc(ev->ar, (len ? len : 1) * sizeof *items);
     memcpy(items, a->u.list.items, a->u.list.len * sizeof *items);
     memcpy(items + a->u.list.len, b->u.list.items, b->u.list.len * sizeof *items);
-    return value_list(ev->ar, n->span, items, len);
+    Value *v = (Value *)value_list(ev->ar, n->span, items, len);
+    v->u.list.partial = a->u.list.partial || b->u.list.partial;
+    return v;
 }
 
 static const Value *arith(Eval *ev, const Node *n, const Value *a, const Value *b)
@@ -552,15 +580,40 @@ static const Value *logic(Eval *ev, const Node *n, Env *env)
     return b ? value_bool(ev->ar, n->span, b->u.b) : NULL;
 }
 
+static bool plain_number(const Node *n)
+{
+    while (n->kind == N_PAREN || (n->kind == N_UNARY && n->op == OP_NEG))
+        n = n->a;
+    return n->kind == N_INT || n->kind == N_FLOAT;
+}
+
+/* The type a value suggests for the other side of a comparison, so that
+ * `env.cpu <= 500m` reads 500m as cpu and `r == worker` finds the member. */
+static const Type *suggested(Eval *ev, const Value *v)
+{
+    switch (v->kind) {
+    case V_QUANTITY:
+        return type_basic(v->u.q.dim == Q_BYTES ? TY_BYTES
+                          : v->u.q.dim == Q_CPU ? TY_CPU : TY_DURATION);
+    case V_ENUM: return type_decl(ev->ar, TY_ENUM, v->u.en.decl);
+    default: return NULL;
+    }
+}
+
 static const Value *binary(Eval *ev, const Node *n, Env *env, const Type *want)
 {
     if (n->op == OP_AND || n->op == OP_OR)
         return logic(ev, n, env);
-    /* Arithmetic passes the expected type down, so `2 * 4Gi` where bytes
-     * are expected reads its literals as bytes where it can. */
+    /* Addition passes the expected type down to its quantities, so that
+     * `t + 30m` where a duration is expected reads minutes; a plain number
+     * stays a number, so `4Gi + 2` is the error it looks like. */
     bool arithmetic = n->op == OP_ADD || n->op == OP_SUB;
-    const Value *a = eval_expr(ev, n->a, env, arithmetic ? want : NULL);
-    const Value *b = a ? eval_expr(ev, n->b, env, arithmetic ? want : NULL) : NULL;
+    const Value *a = eval_expr(ev, n->a, env, arithmetic && !plain_number(n->a) ? want : NULL);
+    if (!a)
+        return NULL;
+    const Type *wb = arithmetic ? (plain_number(n->b) ? NULL : want)
+                     : n->op == OP_IN ? NULL : suggested(ev, a);
+    const Value *b = eval_expr(ev, n->b, env, wb);
     if (!b)
         return NULL;
     switch (n->op) {
@@ -777,5 +830,7 @@ const Value *eval_expr(Eval *ev, const Node *n, Env *env, const Type *want)
     ev->depth++;
     const Value *v = dispatch(ev, n, env, want);
     ev->depth--;
-    return v;
+    /* A failed field read from a record, a list or a loop variable was
+     * reported where it failed: here it is just a failure. */
+    return is_poison(v) ? NULL : v;
 }

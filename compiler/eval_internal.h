@@ -57,6 +57,9 @@ struct Eval {
     Env *root_env;
     const Decl *root;
     bool too_deep;      /* E0221 reported: do not repeat it */
+    /* Where the library's `let`s are evaluated; eval_root makes the root's
+     * fields its parent once they exist. */
+    Env *late_scope;
 };
 
 Binding *env_bind_thunk(Eval *ev, Env *env, const char *name, Thunk fn, void *ctx,
@@ -83,6 +86,27 @@ const char *eval_suggest(const char *word, const char *const *candidates, size_t
 bool builtin_call(Eval *ev, const char *name, const Node *n, Env *env, const Type *want,
                   const Value **out);
 bool builtin_exists(const char *name);
+
+/* What the static checker knows of a builtin: its arity, the kinds its
+ * first arguments accept (BA_* flags; 0 or BA_ANY: anything) and how its
+ * result's type follows from them. */
+enum { BA_STRING = 1, BA_LIST = 2, BA_OBJECT = 4, BA_NUMBER = 8, BA_NET = 16, BA_ANY = 31 };
+typedef enum BuiltinRet {
+    BR_ANY, BR_INT, BR_BOOL, BR_STRING, BR_IP, BR_SECRET,
+    BR_SAME,        /* the first argument's type */
+    BR_ELEM,        /* the element type of the first argument (a list) */
+    BR_VALUES,      /* list of the first argument's value type */
+    BR_LIST_STRING, BR_LIST_INT,
+    BR_ROWS,        /* list of objects (CSV rows) */
+} BuiltinRet;
+typedef struct BuiltinSig {
+    unsigned min, max;
+    BuiltinRet ret;
+    unsigned args[3];
+} BuiltinSig;
+bool builtin_signature(const char *name, BuiltinSig *out);
+void builtin_arity_error(DiagList *diags, const char *name, const BuiltinSig *sig, size_t k,
+                         Span at);
 
 /* Data files (data.c), paths relative to the file that names them. */
 const Value *data_csv(Eval *ev, const Value *path, const Node *at);

@@ -14,6 +14,7 @@ static const struct {
     {"fmt", cmd_fmt},
     {"explain", cmd_explain},
     {"ast", cmd_ast},
+    {"doc", cmd_doc},
 };
 
 int main(int argc, char **argv)

@@ -2,6 +2,8 @@
 
 #include "program.h"
 
+#include "typecheck.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +19,20 @@ static bool is_dir(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Messages name library files relative to the working directory when
+ * they are below it ("stdlib/checks/network.crown"), which is shorter and
+ * the same on every machine that runs from a checkout. */
+static char *relative_to_cwd(const char *real)
+{
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t n = strlen(cwd);
+        if (strncmp(real, cwd, n) == 0 && real[n] == '/')
+            return strdup(real + n + 1);
+    }
+    return strdup(real);
 }
 
 char *program_default_stdlib(void)
@@ -36,7 +52,7 @@ char *program_default_stdlib(void)
         snprintf(path, sizeof path, "%s%s", exe, tries[i]);
         char real[PATH_MAX];
         if (is_dir(path) && realpath(path, real))
-            return strdup(real);
+            return relative_to_cwd(real);
     }
     return NULL;
 }
@@ -105,7 +121,10 @@ static void import(Program *p, Loading *l, const Unit *from, const Node *imp)
     if (strncmp(real, p->site_dir, n) != 0 || real[n] != '/') {
         Diag *d = diag_error(p->diags, "E0230", imp->a->span, "%s is outside the site's "
                              "directory", shown);
-        diag_set_hint(d, "a site imports only files below %s", p->site_dir);
+        /* No absolute path in the hint, so that messages are the same in
+         * every checkout. */
+        diag_set_hint(d, "a site imports only files in the directory of its site file and "
+                         "below");
         free(shown);
         return;
     }
@@ -302,9 +321,13 @@ static NodeList site_items(Program *p)
     return out;
 }
 
+/* The library's top-level `let`s. They are evaluated in ev->late_scope,
+ * which eval_root links to the root's fields, so that a library `let` may
+ * read `courses` or `people` like a check does. */
 static Env *globals(Program *p)
 {
     Env *g = env_new(&p->ev, NULL);
+    p->ev.late_scope = env_new(&p->ev, g);
     for (size_t u = p->nsite; u < p->nunits; u++) {
         const NodeList *items = &p->units[u].parsed.root->list;
         for (uint32_t i = 0; i < items->len; i++) {
@@ -316,7 +339,7 @@ static Env *globals(Program *p)
                            "library", it->name.s);
                 continue;
             }
-            env_bind_lazy(&p->ev, g, it->name.s, it->a, g, NULL);
+            env_bind_lazy(&p->ev, g, it->name.s, it->a, p->ev.late_scope, NULL);
         }
     }
     return g;
@@ -333,10 +356,25 @@ void program_check(Program *p)
         return;
     const Decl *root = decl_find(&p->decls, "root");
     if (!root || root->kind != D_SCHEMA) {
-        diag_error(p->diags, "E0232", p->units[0].parsed.root->span,
-                   "the standard library declares no `schema root`");
+        /* The fault is the library's: point at its first file, not at the
+         * site (the site's own file only when the library has none). */
+        const Unit *lib = p->nunits > p->nsite ? &p->units[p->nsite] : &p->units[0];
+        Diag *d = diag_error(p->diags, "E0232", source_span(lib->src, 0, 0),
+                             "the standard library declares no `schema root`");
+        diag_set_hint(d, "its fields are what a site holds at the top level; check that "
+                         "--stdlib names the library's directory");
         return;
     }
+    NodeList lets = {0};
+    for (size_t u = p->nsite; u < p->nunits; u++) {
+        const NodeList *items = &p->units[u].parsed.root->list;
+        for (uint32_t i = 0; i < items->len; i++)
+            if (items->at[i]->kind == N_LET)
+                nl_push(&p->ar, &lets, items->at[i]);
+    }
+    /* A library that does not type-check would report its own bugs as
+     * the site's: its checks are not run then, the site's values still are. */
+    bool library_ok = typecheck_decls(&p->decls, root, &lets, &p->ar, p->diags) == 0;
     Eval *ev = &p->ev;
     ev->ar = &p->ar;
     ev->diags = p->diags;
@@ -347,8 +385,26 @@ void program_check(Program *p)
     NodeList items = site_items(p);
     Span at = source_span(p->units[0].src, 0, 0);
     p->root = eval_root(ev, root, &items, ev->globals, at);
-    if (p->root)
+    if (p->root && library_ok)
         checks_run(p, ev->root_env);
+}
+
+bool program_load_stdlib(Program *p, const char *stdlib_dir, DiagList *diags, char *err,
+                         size_t errlen)
+{
+    memset(p, 0, sizeof *p);
+    arena_init(&p->ar);
+    p->diags = diags;
+    if (!load_stdlib(p, stdlib_dir, err, errlen))
+        return false;
+    /* Same gate as program_check: a library that does not parse, or holds
+     * more than declarations, would give a partial and misleading table. */
+    if (diags->errors || !stdlib_items_ok(p))
+        return true;
+    for (size_t u = 0; u < p->nunits; u++)
+        decl_collect(&p->decls, &p->ar, &p->units[u].parsed.root->list, p->diags);
+    decl_resolve(&p->decls, &p->ar, p->diags);
+    return true;
 }
 
 void program_free(Program *p)

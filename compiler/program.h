@@ -39,6 +39,15 @@ char *program_default_stdlib(void);
  * diagnostics. */
 bool program_load(Program *p, const char *path, const char *stdlib_dir, DiagList *diags,
                   char *err, size_t errlen);
+/* Reads only the stdlib in stdlib_dir and collects its declarations into
+ * p->decls, in file order (paths sorted) and source order within a file,
+ * for the tools that describe the library (doc, explain) without a site.
+ * Returns false with a reason in err when the directory cannot be read;
+ * problems in its files are diagnostics, and then p->decls stays empty
+ * (or partial, when only the declarations themselves have errors).
+ * Free with program_free; nothing is evaluated. */
+bool program_load_stdlib(Program *p, const char *stdlib_dir, DiagList *diags, char *err,
+                         size_t errlen);
 /* Types, evaluates and checks the loaded program. */
 void program_check(Program *p);
 void program_free(Program *p);

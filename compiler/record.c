@@ -128,6 +128,11 @@ static int field_for_block(Eval *ev, const Rec *r, const Node *blk, const Decl *
     const char *sug = eval_suggest(kind, names, n);
     if (sug)
         diag_set_hint(d, "did you mean `%s`?", sug);
+    else if (!decl_find(ev->decls, kind))
+        diag_set_hint(d, "no schema declares a `%s` block; a nested block fills the field of "
+                         "its kind", kind);
+    else
+        diag_set_hint(d, "no field of %s holds a `%s`", r->schema->name, kind);
     return -1;
 }
 
@@ -396,8 +401,11 @@ static void check_label(Eval *ev, const Rec *r)
     }
 }
 
+/* fields_visible: the body's own expressions see the record's fields.
+ * Only the root's are: a site may read `servers` or `persons` anywhere,
+ * while inside an ordinary block a name never means a sibling field. */
 static Rec *begin(Eval *ev, const Decl *schema, const NodeList *items, Env *env,
-                  const Node *label, Span at)
+                  const Node *label, Span at, bool fields_visible)
 {
     Rec *r = arena_alloc(ev->ar, sizeof *r);
     r->schema = schema;
@@ -407,8 +415,8 @@ static Rec *begin(Eval *ev, const Decl *schema, const NodeList *items, Env *env,
     r->owner = describe_owner(ev, schema, r->label_value);
     r->src = arena_alloc(ev->ar, (schema->nfields ? schema->nfields : 1) * sizeof *r->src);
     check_label(ev, r);
-    collect(ev, r, items, env);
     r->renv = env_new(ev, env);
+    collect(ev, r, items, fields_visible ? r->renv : env);
     for (size_t i = 0; i < schema->nfields; i++)
         bind_field(ev, r, i);
     return r;
@@ -435,14 +443,16 @@ static const Value *finish(Eval *ev, Rec *r)
 const Value *eval_record(Eval *ev, const Decl *schema, const NodeList *items, Env *env,
                          const Node *label, Span at)
 {
-    return finish(ev, begin(ev, schema, items, env, label, at));
+    return finish(ev, begin(ev, schema, items, env, label, at, false));
 }
 
 const Value *eval_root(Eval *ev, const Decl *root, const NodeList *items, Env *env, Span at)
 {
     ev->root = root;
-    Rec *r = begin(ev, root, items, env, NULL, at);
+    Rec *r = begin(ev, root, items, env, NULL, at, true);
     ev->root_env = r->renv;
+    if (ev->late_scope)
+        ev->late_scope->parent = r->renv;
     return finish(ev, r);
 }
 

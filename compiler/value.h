@@ -64,6 +64,9 @@ struct Value {
         struct {
             const Value **items;
             size_t len;
+            /* elements that failed (and were reported) were left out: a
+             * sum or a count of it would be wrong, so those give up */
+            bool partial;
         } list;
         struct {
             const char **keys;

@@ -4,6 +4,7 @@
 #   unit          cmocka tests of the scanner, parser and formatter
 #   diagnostics   tests/diagnostics/NAME.crown against NAME.expected (human),
 #                 NAME.json and NAME.github when present; every code has a case
+#   stdlib-doc    docs/stdlib.md is what `crownc doc` generates now
 #   format        every .crown file in the repository: formatted, idempotent,
 #                 meaning-preserving; sites/ and stdlib/ already canonical
 #   docs          every ```crown example in README.md and docs/*.md parses and
@@ -59,10 +60,14 @@ done
 
 # ---- diagnostics --------------------------------------------------------
 section "diagnostics"
-# expect CASE FORMAT EXPECTED: crownc check's output and status for CASE
+# Language-level cases run against the small, stable library in
+# tests/stdlib, so that they do not change when the real one grows; the
+# real library's checks have their cases in tests/checks, run with it.
+# expect CASE FORMAT EXPECTED [CROWNC-OPTIONS...]: check's output and status
 expect() {
     local case=$1 format=$2 expected=$3 st
-    run_crownc "$TMP/diag.out" check --format="$format" "$case"
+    shift 3
+    run_crownc "$TMP/diag.out" check --format="$format" "$@" "$case"
     st=$?
     echo "exit: $st" >>"$TMP/diag.out"
     if [ "${UPDATE:-}" = 1 ]; then
@@ -77,22 +82,65 @@ expect() {
         diff -u "$expected" "$TMP/diag.out" | head -40
     fi
 }
-for c in tests/diagnostics/*.crown; do
-    base=${c%.crown}
-    expect "$c" human "$base.expected"
-    [ -f "$base.json" ] && expect "$c" json "$base.json"
-    [ -f "$base.github" ] && expect "$c" github "$base.github"
-done
-# E0003 needs a file over the size limit, made below in "inputs".
+# cases DIR [CROWNC-OPTIONS...]: every DIR/NAME.crown (a site file) or
+# DIR/NAME/ (a site directory) against DIR/NAME.expected, .json, .github
+cases() {
+    local dir=$1 c base
+    shift
+    for c in "$dir"/*; do
+        case $c in
+        *.crown) base=${c%.crown} ;;
+        *) [ -d "$c" ] || continue; base=$c ;;
+        esac
+        [ -f "$base.expected" ] || { bad "$c has no $base.expected"; continue; }
+        expect "$c" human "$base.expected" "$@"
+        [ -f "$base.json" ] && expect "$c" json "$base.json" "$@"
+        [ -f "$base.github" ] && expect "$c" github "$base.github" "$@"
+    done
+}
+cases tests/diagnostics --stdlib tests/stdlib
+[ -d tests/checks ] && cases tests/checks
+# Every code has a case. E0003 needs a file over the size limit, made
+# below in "inputs"; E0231 and E0232 need a broken library, tried in "cli"
+# with the cases of tests/stdlib-broken.
 for code in $("$CROWNC" explain | awk '{print $1}'); do
     [ "$code" = E0003 ] && continue
-    if grep -q -e "\[$code\]" -e "\"$code\"" tests/diagnostics/*.expected \
-        tests/diagnostics/*.json; then
+    if cat tests/diagnostics/*.expected tests/diagnostics/*.json tests/checks/*.expected \
+        tests/stdlib-broken/*.expected 2>/dev/null | grep -q -e "\[$code\]" -e "\"$code\""; then
         ok
     else
-        bad "diagnostic code $code has no case in tests/diagnostics/"
+        bad "diagnostic code $code has no case in tests/diagnostics/ or tests/checks/"
     fi
 done
+
+# ---- sites --------------------------------------------------------------
+section "sites"
+# The example sites check clean: no error and no warning.
+for s in sites/*/; do
+    s=${s%/}
+    run_crownc "$TMP/site.out" check "$s"
+    st=$?
+    if [ "$st" = 0 ] && ! grep -q -e '^error' -e '^warning' "$TMP/site.out"; then
+        ok
+    else
+        bad "$s does not check clean (status $st)"
+        head -30 "$TMP/site.out"
+    fi
+done
+
+# ---- stdlib-doc ---------------------------------------------------------
+section "stdlib-doc"
+# docs/stdlib.md is generated; it must be what `crownc doc` makes of the
+# library as it is now, byte for byte.
+if ! run_crownc "$TMP/doc.out" doc -o "$TMP/stdlib.md"; then
+    bad "crownc doc failed"
+    head -20 "$TMP/doc.out"
+elif cmp -s "$TMP/stdlib.md" docs/stdlib.md; then
+    ok
+else
+    bad "docs/stdlib.md is stale: run build/crownc doc -o docs/stdlib.md"
+    diff -u docs/stdlib.md "$TMP/stdlib.md" | head -20
+fi
 
 # ---- format -------------------------------------------------------------
 section "format"
@@ -267,6 +315,13 @@ status_is 1 "fmt -w on a file with errors" fmt -w "$TMP/broken.crown"
 cmp -s "$TMP/broken.crown" "$TMP/broken.orig" && ok || bad "fmt -w changed a broken file"
 printf 'server "n" { cpu = 4 }\n' | timeout 10 "$CROWNC" check --syntax - >/dev/null 2>&1 && ok ||
     bad "check - (standard input)"
+# A broken library: E0231 and E0232 are faults of the library, which no
+# site file can cause. Each tests/stdlib-broken/NAME/ is the library for
+# one check of tests/stdlib-broken/site.crown, against NAME.expected.
+for lib in tests/stdlib-broken/*/; do
+    lib=${lib%/}
+    expect tests/stdlib-broken/site.crown human "$lib.expected" --stdlib "$lib"
+done
 run_crownc "$TMP/json.out" check --format=json tests/diagnostics/E0020-three-errors.crown
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if len(d["diagnostics"]) == 3 else 1)' \
     "$TMP/json.out" 2>/dev/null && ok || bad "--format=json is not valid JSON with 3 diagnostics"
@@ -286,6 +341,50 @@ if command -v script >/dev/null 2>&1; then
 else
     echo "skip: colour on a terminal (no 'script' command)"
 fi
+
+# doc and explain read a library: a small one made here, so that these
+# tests do not change when the real library grows.
+mkdir -p "$TMP/lib/checks" "$TMP/badlib"
+cat >"$TMP/lib/checks/rules.crown" <<'CROWN'
+check second "Second | rule, with `code`." {
+  code = "E0902"
+}
+
+check first "First rule." {
+  code = "E0901"
+}
+
+schema thing "A thing." {
+  name: label                "Its name."
+  note: string = "a|b`c"     "A note with <angle> brackets."
+  size: bytes?               "Its size."
+}
+CROWN
+printf 'schema broken "x" {\n  a: nosuchtype "y"\n}\n' >"$TMP/badlib/broken.crown"
+status_is 0 "help doc" help doc
+status_is 0 "doc --stdlib" doc --stdlib "$TMP/lib"
+timeout 10 "$CROWNC" doc --stdlib "$TMP/lib" >"$TMP/doc1.md" 2>/dev/null
+grep -qF '| `note` | `string` | ``"a\|b`c"`` | A note with \<angle> brackets. |' "$TMP/doc1.md" && ok ||
+    bad "doc: a field's row is not escaped as expected"
+grep -qF '| E0902 | `second` | Second \| rule, with `code`. |' "$TMP/doc1.md" && ok ||
+    bad "doc: a check's row is not as expected"
+status_is 0 "doc -o" doc --stdlib "$TMP/lib" -o "$TMP/doc2.md"
+cmp -s "$TMP/doc1.md" "$TMP/doc2.md" && ok || bad "doc -o writes something else than doc"
+status_is 2 "doc without a library" doc --stdlib "$TMP/no-such-dir"
+status_is 2 "doc with an unknown option" doc --frobnicate
+status_is 2 "doc -o without a file" doc -o
+status_is 1 "doc of a library with errors" doc --stdlib "$TMP/badlib" -o "$TMP/doc3.md"
+[ -e "$TMP/doc3.md" ] && bad "doc wrote a reference of a library with errors" || ok
+status_is 0 "explain a library's code" explain --stdlib "$TMP/lib" e0901
+grep -q '^E0901: check `first`' "$TMP/cli.out" && grep -q 'rules.crown:5' "$TMP/cli.out" && ok ||
+    bad "explain of a library's code does not name the check and where it is declared"
+status_is 0 "explain lists the library's codes" explain --stdlib "$TMP/lib"
+grep -q '^E0020 ' "$TMP/cli.out" && grep -q '^E0901  First rule\.$' "$TMP/cli.out" && ok ||
+    bad "explain does not list the compiler's and the library's codes"
+status_is 2 "explain an unknown code with a library" explain --stdlib "$TMP/lib" E0999
+status_is 0 "explain without a library" explain --stdlib "$TMP/no-such-dir"
+grep -q '^E0020 ' "$TMP/cli.out" && ok || bad "explain without a library lists no codes"
+status_is 0 "explain E0020 without a library" explain --stdlib "$TMP/no-such-dir" E0020
 
 echo
 echo "$pass passed, $fail failed"
