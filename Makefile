@@ -6,6 +6,7 @@
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make fuzz       libFuzzer on the front end (FUZZ_SECONDS=60)
 #   make bench      median timings of the main jobs (RUNS=11)
+#   make valgrind   the main jobs under valgrind: no error, no leak
 #   make deps       install what the build needs (Debian packages)
 
 CC       ?= cc
@@ -37,7 +38,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 STAMP    := $(BUILD)/.deps-ok
 
-.PHONY: all deps demo test asan fuzz bench clean unit
+.PHONY: all deps demo test asan fuzz bench valgrind clean unit
 all: $(CROWNC)
 
 deps: $(STAMP)
@@ -85,6 +86,18 @@ asan:
 
 bench: $(CROWNC)
 	@bash tests/bench/run.sh $(BUILD)
+
+# Exit status 1 is crownc reporting the planted mistakes; valgrind's own
+# verdict is 99.
+VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=all --error-exitcode=99
+valgrind: $(CROWNC)
+	@for s in sites/*/ tests/checks/planted; do \
+	    $(VALGRIND) $(CROWNC) check $$s >/dev/null 2>&1; \
+	    st=$$?; [ $$st -le 1 ] || { echo "valgrind: check $$s: status $$st"; exit 1; }; \
+	done
+	@$(VALGRIND) $(CROWNC) fmt sites/polito/site.crown >/dev/null
+	@$(VALGRIND) $(CROWNC) doc >/dev/null
+	@echo "valgrind: no errors, no leaks"
 
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := build-fuzz

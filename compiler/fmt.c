@@ -155,18 +155,31 @@ static bool has_newline(const Node *s)
     return false;
 }
 
+/* An interpolation stays on the string's line: breaking a call inside
+ * `${...}` over lines because the line is long would only make it harder
+ * to read. (One that holds a comment is printed as usual, to keep it.) */
+static void interpolation(Fmt *f, const Node *p)
+{
+    put(f, "${");
+    if (comment_within(f, &p->span)) {
+        expr(f, p);
+    } else {
+        Fmt t = *f;
+        t.flat = true;
+        expr(&t, p);
+    }
+    put(f, "}");
+}
+
 static void plain_string(Fmt *f, const Node *s)
 {
     put(f, "\"");
     for (uint32_t i = 0; i < s->list.len; i++) {
         const Node *p = s->list.at[i];
-        if (p->kind == N_TEXT) {
+        if (p->kind == N_TEXT)
             plain_text(f, p->name);
-        } else {
-            put(f, "${");
-            expr(f, p);
-            put(f, "}");
-        }
+        else
+            interpolation(f, p);
     }
     put(f, "\"");
 }
@@ -264,9 +277,7 @@ static void triple_string(Fmt *f, const Node *s)
             sb_repeat(f->out, ' ', (size_t)f->indent * 2 + 2);
             st.line_start = false;
         }
-        put(f, "${");
-        expr(f, p);
-        put(f, "}");
+        interpolation(f, p);
         st.quotes = 0;
     }
     if (st.line_start)

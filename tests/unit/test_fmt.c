@@ -243,6 +243,29 @@ static void test_strings_normalised(void **state)
                "}\n");
 }
 
+static void test_long_lines_of_checks(void **state)
+{
+    (void)state;
+    /* A require that does not fit moves its clauses to continuation lines. */
+    assert_fmt("check c {\n  require some_long_condition_name && another_long_condition_name else "
+               "\"a message that is long enough\" at place_one, place_two hint \"fix it\"\n}\n",
+               "check c {\n"
+               "  require some_long_condition_name && another_long_condition_name\n"
+               "    else \"a message that is long enough\" at place_one, place_two hint \"fix it\"\n"
+               "}\n");
+    /* An interpolation is never broken over lines, however long the line. */
+    assert_fmt("let x = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+               "${join([\"a\", \"b\"], \",\")}\"\n",
+               "let x = \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+               "${join([\"a\", \"b\"], \",\")}\"\n");
+    /* Doc strings of a run of fields share a column. */
+    assert_fmt("schema s {\n  a: int \"one\"\n  bbb: list(string) = [] \"two\"\n}\n",
+               "schema s {\n"
+               "  a:   int               \"one\"\n"
+               "  bbb: list(string) = [] \"two\"\n"
+               "}\n");
+}
+
 static void test_large_inputs(void **state)
 {
     (void)state;
@@ -277,6 +300,7 @@ int main(void)
         cmocka_unit_test(test_long_list_wraps),
         cmocka_unit_test(test_nested_wrap_indents),
         cmocka_unit_test(test_strings_normalised),
+        cmocka_unit_test(test_long_lines_of_checks),
         cmocka_unit_test(test_large_inputs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
