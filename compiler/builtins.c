@@ -61,6 +61,31 @@ static const Value *b_len(Call *c)
     return value_int(ar(c), here(c), n);
 }
 
+/* acc + x for sum(), or NULL after a diagnostic. An int total becomes a
+ * float when a float comes, as in `1 + 2.5`. */
+static const Value *sum_step(Call *c, const Value *acc, const Value *x)
+{
+    if (acc->kind == V_INT && x->kind == V_FLOAT)
+        acc = value_float(ar(c), here(c), (double)acc->u.i);
+    if (acc->kind == V_FLOAT && (x->kind == V_FLOAT || x->kind == V_INT))
+        return value_float(ar(c), here(c),
+                           acc->u.f + (x->kind == V_INT ? (double)x->u.i : x->u.f));
+    bool ints = acc->kind == V_INT && x->kind == V_INT;
+    bool quantities = acc->kind == V_QUANTITY && x->kind == V_QUANTITY &&
+                      x->u.q.dim == acc->u.q.dim;
+    if (!ints && !quantities) {
+        eval_error(c->ev, "E0216", x->at, "sum() cannot add %s to %s", value_kind_name(x),
+                   value_kind_name(acc));
+        return NULL;
+    }
+    int64_t r;
+    if (!quantity_add(ints ? acc->u.i : acc->u.q.v, ints ? x->u.i : x->u.q.v, &r)) {
+        eval_error(c->ev, "E0217", x->at, "the sum does not fit in 64 bits");
+        return NULL;
+    }
+    return ints ? value_int(ar(c), here(c), r) : value_quantity(ar(c), here(c), acc->u.q.dim, r);
+}
+
 static const Value *b_sum(Call *c)
 {
     const Value *l = c->args[0];
@@ -70,26 +95,11 @@ static const Value *b_sum(Call *c)
     const Type *w = type_unopt(c->want);
     const Value *acc = w && type_dim(w, &dim) ? value_quantity(ar(c), here(c), dim, 0)
                                               : value_int(ar(c), here(c), 0);
-    for (size_t i = 0; i < l->u.list.len; i++) {
+    for (size_t i = 0; i < l->u.list.len && acc; i++) {
         const Value *x = l->u.list.items[i];
         if (i == 0 && x->kind == V_QUANTITY)
             acc = value_quantity(ar(c), here(c), x->u.q.dim, 0);
-        if (i == 0 && x->kind == V_FLOAT)
-            acc = value_float(ar(c), here(c), 0);
-        int64_t r;
-        if (acc->kind == V_INT && x->kind == V_INT && quantity_add(acc->u.i, x->u.i, &r))
-            acc = value_int(ar(c), here(c), r);
-        else if (acc->kind == V_QUANTITY && x->kind == V_QUANTITY &&
-                 x->u.q.dim == acc->u.q.dim && quantity_add(acc->u.q.v, x->u.q.v, &r))
-            acc = value_quantity(ar(c), here(c), acc->u.q.dim, r);
-        else if (acc->kind == V_FLOAT && (x->kind == V_FLOAT || x->kind == V_INT))
-            acc = value_float(ar(c), here(c),
-                              acc->u.f + (x->kind == V_INT ? (double)x->u.i : x->u.f));
-        else {
-            eval_error(c->ev, "E0216", x->at, "sum() cannot add %s to %s (or the sum is too "
-                       "large)", value_kind_name(x), value_kind_name(acc));
-            return NULL;
-        }
+        acc = sum_step(c, acc, x);
     }
     return acc;
 }
@@ -123,49 +133,50 @@ static const Value *extreme(Call *c, int sign)
 static const Value *b_min(Call *c) { return extreme(c, -1); }
 static const Value *b_max(Call *c) { return extreme(c, 1); }
 
+/* Stable merge sort by value_compare, which the caller has made sure
+ * succeeds on every pair: n log n, for lists of thousands of people. */
+static void merge_sort(const Value **a, const Value **tmp, size_t n)
+{
+    if (n < 2)
+        return;
+    size_t half = n / 2, i = 0, j = half, k = 0;
+    merge_sort(a, tmp, half);
+    merge_sort(a + half, tmp, n - half);
+    while (i < half && j < n) {
+        int cmp = 0;
+        value_compare(a[j], a[i], &cmp);
+        tmp[k++] = cmp < 0 ? a[j++] : a[i++];
+    }
+    while (i < half)
+        tmp[k++] = a[i++];
+    while (j < n)
+        tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
 static const Value *b_sort(Call *c)
 {
     const Value *l = c->args[0];
     if (l->kind != V_LIST)
         return fail_arg(c, 0, "a list");
     size_t n = l->u.list.len;
-    const Value **items = arena_alloc(ar(c), (n ? n : 1) * sizeof *items);
-    /* Insertion into place keeps equal elements in order (a stable sort)
-     * and checks every comparison; lists here are small. */
-    for (size_t i = 0; i < n; i++) {
-        const Value *x = l->u.list.items[i];
-        size_t j = i;
-        while (j > 0) {
-            int cmp;
-            if (!value_compare(items[j - 1], x, &cmp)) {
-                eval_error(c->ev, "E0216", x->at, "sort() cannot compare %s with %s",
-                           value_kind_name(x), value_kind_name(items[j - 1]));
-                return NULL;
-            }
-            if (cmp <= 0)
-                break;
-            items[j] = items[j - 1];
-            j--;
+    /* Values that compare with one compare with each other (numbers with
+     * numbers, bytes with bytes, ...): checking against the first is
+     * checking every pair. */
+    for (size_t i = 1; i < n; i++) {
+        int cmp;
+        const Value *x = l->u.list.items[i], *first = l->u.list.items[0];
+        if (!value_compare(first, x, &cmp)) {
+            eval_error(c->ev, "E0216", x->at, "sort() cannot compare %s with %s",
+                       value_kind_name(x), value_kind_name(first));
+            return NULL;
         }
-        items[j] = x;
     }
+    const Value **items = arena_alloc(ar(c), (n ? n : 1) * sizeof *items);
+    const Value **tmp = arena_alloc(ar(c), (n ? n : 1) * sizeof *tmp);
+    memcpy(items, l->u.list.items, n * sizeof *items);
+    merge_sort(items, tmp, n);
     return value_list(ar(c), here(c), items, n);
-}
-
-static const Value *b_unique(Call *c)
-{
-    const Value *l = c->args[0];
-    if (l->kind != V_LIST)
-        return fail_arg(c, 0, "a list");
-    ValueVec out = {0};
-    for (size_t i = 0; i < l->u.list.len; i++) {
-        bool seen = false;
-        for (size_t j = 0; j < out.len && !seen; j++)
-            seen = value_equal(out.at[j], l->u.list.items[i]);
-        if (!seen)
-            vec_push(c->ev, &out, l->u.list.items[i]);
-    }
-    return value_list(ar(c), here(c), out.at, out.len);
 }
 
 typedef struct Indexed {
@@ -173,62 +184,73 @@ typedef struct Indexed {
     size_t i;
 } Indexed;
 
-/* By text, then by position: equal strings end up together, in order. */
-static int by_text(const void *a, const void *b)
+/* By value, then by position: equal values end up together, in order. */
+static int by_value(const void *a, const void *b)
 {
     const Indexed *x = a, *y = b;
-    int c = strcmp(x->v->u.str.s, y->v->u.str.s);
+    int c = 0;
+    value_compare(x->v, y->v, &c);
     return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
-static bool all_text(const Value *l)
+/* Lists of strings, or of ints, where comparing is testing equality. */
+static bool sortable(const Value *l)
 {
-    for (size_t i = 0; i < l->u.list.len; i++)
-        if (l->u.list.items[i]->kind != V_STRING)
+    for (size_t i = 0; i < l->u.list.len; i++) {
+        ValueKind k = l->u.list.items[i]->kind;
+        if ((k != V_STRING && k != V_INT) || k != l->u.list.items[0]->kind)
             return false;
+    }
     return true;
 }
 
-/* Marks every element equal to an earlier one. Strings are sorted so that
- * equal ones meet (n log n: uniqueness checks run over thousands of
- * people); other values are compared pairwise. */
-static void mark_repeats(Call *c, const Value *l, bool *dup)
+/* rank[i]: how many elements before i equal it (0 for a first occurrence,
+ * 1 for a second ...). Strings and ints are sorted so that equal ones meet
+ * (n log n: uniqueness checks run over thousands of people); other values
+ * are compared pairwise. */
+static void rank_repeats(Call *c, const Value *l, size_t *rank)
 {
     size_t n = l->u.list.len;
-    if (all_text(l)) {
+    if (sortable(l)) {
         Indexed *s = arena_alloc(ar(c), (n ? n : 1) * sizeof *s);
         for (size_t i = 0; i < n; i++)
             s[i] = (Indexed){l->u.list.items[i], i};
-        qsort(s, n, sizeof *s, by_text);
+        qsort(s, n, sizeof *s, by_value);
         for (size_t i = 1; i < n; i++)
-            dup[s[i].i] = strcmp(s[i].v->u.str.s, s[i - 1].v->u.str.s) == 0;
+            if (value_equal(s[i].v, s[i - 1].v))
+                rank[s[i].i] = rank[s[i - 1].i] + 1;
         return;
     }
     for (size_t i = 0; i < n; i++)
-        for (size_t j = 0; j < i && !dup[i]; j++)
-            dup[i] = value_equal(l->u.list.items[i], l->u.list.items[j]);
+        for (size_t j = i; j-- > 0;)
+            if (value_equal(l->u.list.items[i], l->u.list.items[j])) {
+                rank[i] = rank[j] + 1;
+                break;
+            }
 }
 
-/* duplicates(xs): the values that occur more than once, each once, in the
- * order of their second occurrence. */
-static const Value *b_duplicates(Call *c)
+/* The elements whose rank is `want`, in the list's order. */
+static const Value *with_rank(Call *c, size_t want)
 {
     const Value *l = c->args[0];
     if (l->kind != V_LIST)
         return fail_arg(c, 0, "a list");
     size_t n = l->u.list.len;
-    bool *dup = arena_alloc(ar(c), (n ? n : 1) * sizeof *dup);
-    mark_repeats(c, l, dup);
+    size_t *rank = arena_alloc(ar(c), (n ? n : 1) * sizeof *rank);
+    rank_repeats(c, l, rank);
     ValueVec out = {0};
-    for (size_t i = 0; i < n; i++) {
-        bool seen = false;
-        for (size_t k = 0; dup[i] && k < out.len && !seen; k++)
-            seen = value_equal(out.at[k], l->u.list.items[i]);
-        if (dup[i] && !seen)
+    for (size_t i = 0; i < n; i++)
+        if (rank[i] == want)
             vec_push(c->ev, &out, l->u.list.items[i]);
-    }
     return value_list(ar(c), here(c), out.at, out.len);
 }
+
+/* unique(xs): the first occurrence of every value. */
+static const Value *b_unique(Call *c) { return with_rank(c, 0); }
+
+/* duplicates(xs): the values that occur more than once, each once, in the
+ * order of their second occurrence. */
+static const Value *b_duplicates(Call *c) { return with_rank(c, 1); }
 
 static const Value *b_flatten(Call *c)
 {

@@ -139,11 +139,13 @@ static void body(CheckRun *r, const NodeList *items, Env *outer)
     }
 }
 
-void checks_run(Program *p, Env *env)
+void checks_run(Program *p, Env *env, bool library_ok)
 {
     for (size_t i = 0; i < p->decls.len; i++) {
         const Decl *d = p->decls.at[i];
-        if (d->kind != D_CHECK)
+        if (d->kind != D_CHECK || d->ill_typed)
+            continue;
+        if (!library_ok && program_in_library(p, d->node->span))
             continue;
         CheckRun r = {p, d};
         body(&r, &d->node->list, env);

@@ -36,6 +36,8 @@ int cmd_fmt(CliOptions *o, int argc, char **argv);
 int cmd_explain(CliOptions *o, int argc, char **argv);
 int cmd_ast(CliOptions *o, int argc, char **argv);
 int cmd_doc(CliOptions *o, int argc, char **argv);
+int cmd_manifests(CliOptions *o, int argc, char **argv);
+int cmd_build(CliOptions *o, int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

@@ -411,9 +411,7 @@ static const Value *union_value(Eval *ev, const Value *v, const Type *t, const c
 {
     if (v->kind == V_RECORD && v->u.obj.decl && v->u.obj.decl->parent == t->decl)
         return v;
-    Diag *d;
-    eval_type_error(ev, v, t, what);
-    d = &ev->diags->items[ev->diags->len - 1];
+    Diag *d = eval_type_error(ev, v, t, what);
     diag_set_hint(d, "write a variant: %s%s { ... }", t->decl->nvariants ?
                   t->decl->variants[0]->name : "tag", t->decl->nvariants > 1 ? " (or another)" : "");
     return NULL;

@@ -57,7 +57,14 @@ static DataFile *open_data(Eval *ev, const Value *path, const Node *at, int kind
         free(shown);
         return NULL;
     }
-    if (!ev->site_dir || !inside(ev->site_dir, real)) {
+    /* The library reads its own data (CRDs, dashboards) from below its
+     * directory; a site from below its own. */
+    char caller[PATH_MAX];
+    bool from_library = ev->stdlib_dir && realpath(at->span.src->path, caller) &&
+                        inside(ev->stdlib_dir, caller);
+    if (from_library && inside(ev->stdlib_dir, real)) {
+        /* allowed */
+    } else if (!ev->site_dir || !inside(ev->site_dir, real)) {
         Diag *d = eval_error(ev, "E0301", path->at, "%s is outside the site's directory", shown);
         /* The hint names no absolute path: messages stay the same in every
          * checkout, and the site's directory is the one its file is in. */

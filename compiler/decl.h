@@ -25,6 +25,9 @@ typedef struct Field {
     const char *doc;   /* "" when undocumented */
     const Node *node;  /* the N_FIELD */
     bool is_label;     /* declared `label`: receives the block's label */
+    /* the static check found an error in def (typecheck.c): evaluating it
+     * for every record that leaves the field out would repeat that error */
+    bool bad_default;
 } Field;
 
 typedef struct Member {
@@ -50,6 +53,9 @@ struct Decl {
     const struct Decl *parent;  /* D_VARIANT: its union */
     /* D_CHECK: the diagnostic code it reports under ("" when none) */
     const char *code;
+    /* D_CHECK: the static check found an error in its body, which running
+     * it would report again (set by typecheck.c) */
+    bool ill_typed;
 };
 
 typedef struct DeclTable {

@@ -119,7 +119,7 @@ Diag *eval_error(Eval *ev, const char *code, Span at, const char *fmt, ...)
     return d;
 }
 
-void eval_type_error(Eval *ev, const Value *v, const Type *want, const char *what)
+Diag *eval_type_error(Eval *ev, const Value *v, const Type *want, const char *what)
 {
     StrBuf t, s;
     sb_init(&t);
@@ -128,9 +128,9 @@ void eval_type_error(Eval *ev, const Value *v, const Type *want, const char *wha
     value_describe(v, &s);
     Diag *d = eval_error(ev, "E0202", v->at, "%s%sexpected %s, found %s %s", what ? what : "",
                          what ? ": " : "", t.data, value_kind_name(v), s.data);
-    (void)d;
     sb_free(&t);
     sb_free(&s);
+    return d;
 }
 
 static size_t distance(const char *a, const char *b)

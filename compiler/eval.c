@@ -200,11 +200,15 @@ typedef struct Loop {
     const Node *filter;
     LoopFn fn;
     void *ctx;
+    /* an element was skipped because it reads a value that failed (and
+     * was reported), or a list looped over had lost some: a list built by
+     * the loop is partial too, or len() of it would count wrong */
+    bool lost;
 } Loop;
 
-static bool loop_from(Eval *ev, const Loop *lp, uint32_t i, Env *env);
+static bool loop_from(Eval *ev, Loop *lp, uint32_t i, Env *env);
 
-static bool step(Eval *ev, const Loop *lp, uint32_t i, Env *env, const char *k, const Value *kv,
+static bool step(Eval *ev, Loop *lp, uint32_t i, Env *env, const char *k, const Value *kv,
                  const char *x, const Value *xv)
 {
     Env *e = env_new(ev, env);
@@ -214,14 +218,16 @@ static bool step(Eval *ev, const Loop *lp, uint32_t i, Env *env, const char *k, 
     return loop_from(ev, lp, i + 1, e);
 }
 
-static bool loop_from(Eval *ev, const Loop *lp, uint32_t i, Env *env)
+static bool loop_from(Eval *ev, Loop *lp, uint32_t i, Env *env)
 {
     if (i == lp->bindings->len) {
         if (lp->filter) {
             size_t before = ev->diags->errors;
             const Value *c = eval_expr(ev, lp->filter, env, type_basic(TY_BOOL));
-            if (!c)
+            if (!c) {
+                lp->lost = true;
                 return ev->diags->errors == before;
+            }
             if (c->kind != V_BOOL) {
                 eval_type_error(ev, c, type_basic(TY_BOOL), "the filter of `for`");
                 return false;
@@ -238,6 +244,7 @@ static bool loop_from(Eval *ev, const Loop *lp, uint32_t i, Env *env)
     const char *first = b->name.s, *second = b->text.s;
     bool ok = true;
     if (src->kind == V_LIST) {
+        lp->lost = lp->lost || src->u.list.partial;
         for (size_t j = 0; j < src->u.list.len && ok; j++) {
             const Value *item = src->u.list.items[j];
             if (second)
@@ -269,7 +276,7 @@ static bool loop_from(Eval *ev, const Loop *lp, uint32_t i, Env *env)
 bool eval_for(Eval *ev, const NodeList *bindings, const Node *filter, Env *env, LoopFn fn,
               void *ctx)
 {
-    Loop lp = {bindings, filter, fn, ctx};
+    Loop lp = {bindings, filter, fn, ctx, false};
     return loop_from(ev, &lp, 0, env);
 }
 
@@ -302,10 +309,11 @@ static const Value *listcomp(Eval *ev, const Node *n, Env *env, const Type *want
 {
     const Type *w = type_unopt(want);
     CompCtx c = {n, w && w->kind == TY_LIST ? w->elem : NULL, {0}, {0}, false};
-    if (!eval_for(ev, &n->list, n->b, env, list_step, &c))
+    Loop lp = {&n->list, n->b, list_step, &c, false};
+    if (!loop_from(ev, &lp, 0, env))
         return NULL;
     Value *v = (Value *)value_list(ev->ar, n->span, c.out.at, c.out.len);
-    v->u.list.partial = c.partial;
+    v->u.list.partial = c.partial || lp.lost;
     return v;
 }
 

@@ -49,6 +49,7 @@ struct Eval {
     /* Data builtins read only below this directory (absolute, no trailing
      * slash); NULL forbids them. */
     const char *site_dir;
+    const char *stdlib_dir; /* the same for the library's own files */
     DataFile *data;
     size_t ndata, capdata;
     unsigned next_source_id;
@@ -77,7 +78,7 @@ Binding *env_find_local(Env *env, const char *name);
 Diag *eval_error(Eval *ev, const char *code, Span at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* "expected TYPE, found KIND VALUE" */
-void eval_type_error(Eval *ev, const Value *v, const Type *want, const char *what);
+Diag *eval_type_error(Eval *ev, const Value *v, const Type *want, const char *what);
 /* The closest of candidates to word (edit distance), or NULL. */
 const char *eval_suggest(const char *word, const char *const *candidates, size_t n);
 

@@ -15,6 +15,8 @@ static const struct {
     {"explain", cmd_explain},
     {"ast", cmd_ast},
     {"doc", cmd_doc},
+    {"manifests", cmd_manifests},
+    {"build", cmd_build},
 };
 
 int main(int argc, char **argv)

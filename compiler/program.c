@@ -2,6 +2,7 @@
 
 #include "program.h"
 
+#include "component.h"
 #include "typecheck.h"
 
 #include <dirent.h>
@@ -263,6 +264,9 @@ static bool load_stdlib(Program *p, const char *dir, char *err, size_t errlen)
                  dir ? dir : "its usual places");
         return false;
     }
+    char real[PATH_MAX];
+    if (realpath(dir, real))
+        p->stdlib_dir = strdup(real);
     Paths paths = {0};
     list_crown(dir, &paths, 0);
     /* A fixed order makes every build, and every message, the same. */
@@ -345,6 +349,11 @@ static Env *globals(Program *p)
     return g;
 }
 
+bool program_in_library(const Program *p, Span at)
+{
+    return at.src && at.src->id >= p->nsite && at.src->id < p->nunits;
+}
+
 void program_check(Program *p)
 {
     if (p->diags->errors || !stdlib_items_ok(p))
@@ -373,20 +382,30 @@ void program_check(Program *p)
                 nl_push(&p->ar, &lets, items->at[i]);
     }
     /* A library that does not type-check would report its own bugs as
-     * the site's: its checks are not run then, the site's values still are. */
-    bool library_ok = typecheck_decls(&p->decls, root, &lets, &p->ar, p->diags) == 0;
+     * the site's: its checks are not run then, the site's values still are.
+     * A mistake in a check of the site's own stops only that check. */
+    size_t first = p->diags->len;
+    typecheck_decls(&p->decls, root, &lets, &p->ar, p->diags);
+    bool library_ok = true;
+    for (size_t i = first; i < p->diags->len; i++)
+        library_ok = library_ok && !program_in_library(p, p->diags->items[i].primary.span);
     Eval *ev = &p->ev;
     ev->ar = &p->ar;
     ev->diags = p->diags;
     ev->decls = &p->decls;
     ev->site_dir = p->site_dir;
+    ev->stdlib_dir = p->stdlib_dir;
     ev->next_source_id = (unsigned)p->nunits;
     ev->globals = globals(p);
     NodeList items = site_items(p);
     Span at = source_span(p->units[0].src, 0, 0);
     p->root = eval_root(ev, root, &items, ev->globals, at);
-    if (p->root && library_ok)
-        checks_run(p, ev->root_env);
+    if (p->root)
+        checks_run(p, ev->root_env, library_ok);
+    /* Components read the whole model: on a site with errors they would
+     * only repeat them. */
+    if (p->root && !p->diags->errors)
+        p->components = components_eval(p);
 }
 
 bool program_load_stdlib(Program *p, const char *stdlib_dir, DiagList *diags, char *err,
@@ -416,5 +435,6 @@ void program_free(Program *p)
         source_free(p->ev.data[i].src);
     free(p->ev.data);
     free(p->site_dir);
+    free(p->stdlib_dir);
     arena_free(&p->ar);
 }

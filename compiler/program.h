@@ -17,15 +17,24 @@
 #include "eval_internal.h"
 #include "unit.h"
 
+/* The objects a checked site produces, per component (component.h). */
+typedef struct Component Component;
+typedef struct ComponentList {
+    Component *at;        /* the enabled components, in declaration order */
+    size_t len;
+} ComponentList;
+
 typedef struct Program {
     Arena ar;
     DiagList *diags;
     Unit *units;          /* the site's files first (nsite of them), then the stdlib's */
     size_t nunits, cap, nsite;
     char *site_dir;       /* absolute: data and imports stay below it */
+    char *stdlib_dir;     /* absolute: the library's data stays below it */
     DeclTable decls;
     Eval ev;
     const Value *root;    /* the site, once evaluated */
+    ComponentList components; /* its objects, when it checked clean */
 } Program;
 
 /* Where the standard library is when no --stdlib is given: next to the
@@ -52,7 +61,12 @@ bool program_load_stdlib(Program *p, const char *stdlib_dir, DiagList *diags, ch
 void program_check(Program *p);
 void program_free(Program *p);
 
-/* Runs every check declaration against the evaluated site (checks.c). */
-void checks_run(Program *p, Env *env);
+/* Whether at is in a file of the standard library (not of the site). */
+bool program_in_library(const Program *p, Span at);
+
+/* Runs the check declarations against the evaluated site (checks.c):
+ * every one but those whose body failed the static check and, when
+ * library_ok is false, those of the library. */
+void checks_run(Program *p, Env *env, bool library_ok);
 
 #endif

@@ -362,6 +362,26 @@ static void missing(Eval *ev, const Rec *r, const Field *f)
     sb_free(&t);
 }
 
+/* A default belongs to the library: it is evaluated among the record's
+ * fields and then the library's scope (the root's fields and the
+ * library's `let`s), which is what typecheck.c checked it against; never
+ * in the scope of the block, where a site's `let` or loop variable of the
+ * same name would change what the library meant. */
+static Env *fields_env(Eval *ev, Env *fallback)
+{
+    return env_new(ev, ev->late_scope ? ev->late_scope : fallback);
+}
+
+static void bind_default(Eval *ev, Rec *r, const Field *f)
+{
+    if (f->bad_default) { /* reported once, by the static check */
+        env_bind(ev, r->renv, f->name, NULL);
+        return;
+    }
+    env_bind_lazy(ev, r->renv, f->name, f->def, r->renv, f->type);
+    r->renv->b[r->renv->len - 1].what = field_what(ev, r, f);
+}
+
 static void bind_field(Eval *ev, Rec *r, size_t i)
 {
     const Field *f = &r->schema->fields[i];
@@ -381,7 +401,8 @@ static void bind_field(Eval *ev, Rec *r, size_t i)
         b->what = field_what(ev, r, f);
         return;
     } else if (f->def) {
-        env_bind_lazy(ev, r->renv, f->name, f->def, r->renv, f->type);
+        bind_default(ev, r, f);
+        return;
     } else if (f->type->kind == TY_OPTIONAL) {
         env_bind(ev, r->renv, f->name, value_null(ev->ar, r->at));
         return;
@@ -415,7 +436,9 @@ static Rec *begin(Eval *ev, const Decl *schema, const NodeList *items, Env *env,
     r->owner = describe_owner(ev, schema, r->label_value);
     r->src = arena_alloc(ev->ar, (schema->nfields ? schema->nfields : 1) * sizeof *r->src);
     check_label(ev, r);
-    r->renv = env_new(ev, env);
+    /* The root's fields are the library's scope itself (eval_root links
+     * late_scope to them), so they keep the scope they are given. */
+    r->renv = fields_visible ? env_new(ev, env) : fields_env(ev, env);
     collect(ev, r, items, fields_visible ? r->renv : env);
     for (size_t i = 0; i < schema->nfields; i++)
         bind_field(ev, r, i);
@@ -599,7 +622,7 @@ const Value *record_from_object(Eval *ev, const Decl *schema, const Value *obj,
         r->owner = (char *)(what ? what : schema->name);
     }
     r->src = arena_alloc(ev->ar, (schema->nfields ? schema->nfields : 1) * sizeof *r->src);
-    r->renv = env_new(ev, ev->globals);
+    r->renv = fields_env(ev, ev->globals);
     bool ok = true;
     for (size_t i = 0; i < obj->u.obj.len; i++) {
         if (!decl_field(schema, obj->u.obj.keys[i])) {
@@ -617,8 +640,7 @@ const Value *record_from_object(Eval *ev, const Decl *schema, const Value *obj,
         if (v) {
             env_bind(ev, r->renv, f->name, eval_coerce(ev, v, f->type, field_what(ev, r, f)));
         } else if (f->def) {
-            env_bind_lazy(ev, r->renv, f->name, f->def, r->renv, f->type);
-            r->renv->b[r->renv->len - 1].what = field_what(ev, r, f);
+            bind_default(ev, r, f);
         } else if (f->type->kind == TY_OPTIONAL) {
             env_bind(ev, r->renv, f->name, value_null(ev->ar, obj->at));
         } else {

@@ -62,6 +62,8 @@ static void put_contents(const DeclTable *t, StrBuf *out)
     }
     if (has_kind(t, D_CHECK))
         sb_puts(out, "- [Checks](#checks)\n");
+    if (has_kind(t, D_COMPONENT))
+        sb_puts(out, "- [Components](#components)\n");
 }
 
 /* ---- fields, members, variants ---- */
@@ -196,6 +198,46 @@ static void put_checks(const DeclTable *t, StrBuf *out)
     }
 }
 
+/* ---- components ---- */
+
+/* The layer a component names with a plain string, or NULL. */
+static const char *component_layer(const Decl *d)
+{
+    for (uint32_t i = 0; i < d->node->list.len; i++) {
+        const Node *it = d->node->list.at[i];
+        if (it->kind == N_ATTR && strcmp(it->name.s, "layer") == 0)
+            return decl_plain_string(NULL, it->a);
+    }
+    return NULL;
+}
+
+/* One table, in file order, with the layer each component's objects are
+ * applied in. */
+static void put_components(const DeclTable *t, StrBuf *out)
+{
+    if (!has_kind(t, D_COMPONENT))
+        return;
+    sb_puts(out, "\n## Components\n\n"
+                 "`crownc manifests SITE` prints the objects they make of a site.\n"
+                 "\n| component | layer | doc |\n| --- | --- | --- |\n");
+    for (size_t i = 0; i < t->len; i++) {
+        const Decl *d = t->at[i];
+        if (d->kind != D_COMPONENT)
+            continue;
+        const char *layer = component_layer(d);
+        sb_puts(out, "| ");
+        md_code(out, d->name, strlen(d->name));
+        sb_puts(out, " | ");
+        if (layer)
+            md_code(out, layer, strlen(layer));
+        else
+            sb_puts(out, "—");
+        sb_puts(out, " | ");
+        md_text(out, d->doc);
+        sb_puts(out, " |\n");
+    }
+}
+
 void stdlib_doc_render(const DeclTable *t, StrBuf *out)
 {
     sb_puts(out, header);
@@ -203,4 +245,5 @@ void stdlib_doc_render(const DeclTable *t, StrBuf *out)
     for (size_t s = 0; s < sizeof sections / sizeof sections[0]; s++)
         put_section(t, &sections[s], out);
     put_checks(t, out);
+    put_components(t, out);
 }

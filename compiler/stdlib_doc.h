@@ -12,7 +12,7 @@
 
 /* Appends the reference of the declarations in t (as collected by
  * program_load_stdlib) to out: title, contents, schemas, enums, unions
- * with their variants, then checks. */
+ * with their variants, checks, then components. */
 void stdlib_doc_render(const DeclTable *t, StrBuf *out);
 
 #endif

@@ -594,6 +594,43 @@ static void body(Tc *tc, const NodeList *items, const Scope *sc)
     }
 }
 
+/* ---- components ---- */
+
+/* A component's body and its blocks are objects: every value in them is
+ * typed, with `for` variables and `let`s in scope. */
+static void object_items(Tc *tc, const NodeList *items, const Scope *sc)
+{
+    for (uint32_t i = 0; i < items->len; i++) {
+        const Node *it = items->at[i];
+        switch (it->kind) {
+        case N_LET: sc = bind(tc, sc, it->name.s, infer(tc, it->a, sc, NULL)); break;
+        case N_ATTR: infer(tc, it->a, sc, NULL); break;
+        case N_BLOCK: {
+            if (it->a)
+                infer(tc, it->a, sc, NULL);
+            const Scope *in = it->c ? bindings(tc, &it->c->list, sc) : sc;
+            if (it->c && it->c->a)
+                want_bool(tc, it->c->a, in, "the filter of `for`");
+            object_items(tc, &it->list, in);
+            break;
+        }
+        case N_FOR: {
+            const Scope *in = bindings(tc, &it->list, sc);
+            if (it->a)
+                want_bool(tc, it->a, in, "the filter of `for`");
+            object_items(tc, &it->list2, in);
+            break;
+        }
+        case N_IF:
+            want_bool(tc, it->a, sc, "the condition of `if`");
+            object_items(tc, &it->list, sc);
+            object_items(tc, &it->list2, sc);
+            break;
+        default: break;
+        }
+    }
+}
+
 /* ---- defaults ---- */
 
 /* A literal default is checked like a site's value would be: an invalid
@@ -623,11 +660,13 @@ static void defaults(Tc *tc, const Decl *s, const Scope *globals)
     for (size_t i = 0; i < s->nfields; i++)
         sc = bind(tc, sc, s->fields[i].name, s->fields[i].type);
     for (size_t i = 0; i < s->nfields; i++) {
-        const Field *f = &s->fields[i];
+        Field *f = &s->fields[i];
         if (!f->def)
             continue;
+        size_t before = tc->errors;
         infer(tc, f->def, sc, f->type);
         literal_default(tc, f);
+        f->bad_default = tc->errors > before;
     }
 }
 
@@ -644,8 +683,12 @@ size_t typecheck_decls(const DeclTable *decls, const Decl *root, const NodeList 
         globals = bind(&tc, globals, lets->at[i]->name.s, infer(&tc, lets->at[i]->a, globals, NULL));
     for (size_t i = 0; i < decls->len; i++) {
         const Decl *d = decls->at[i];
-        if (d->kind == D_CHECK)
+        if (d->kind == D_CHECK) {
+            size_t before = tc.errors;
             body(&tc, &d->node->list, globals);
+            decls->at[i]->ill_typed = tc.errors > before;
+        } else if (d->kind == D_COMPONENT)
+            object_items(&tc, &d->node->list, globals);
         else if (d->kind == D_SCHEMA)
             defaults(&tc, d, globals);
         for (size_t v = 0; v < d->nvariants; v++)

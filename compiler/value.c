@@ -278,7 +278,9 @@ bool value_to_text(const Value *v, StrBuf *out)
     }
 }
 
-enum { DESCRIBE_ITEMS = 4, DESCRIBE_TEXT = 60 };
+/* Values share their parts, so a few `let`s make a list of 4^20 leaves:
+ * a description shows a few items of a few levels, never the whole. */
+enum { DESCRIBE_ITEMS = 4, DESCRIBE_TEXT = 60, DESCRIBE_DEPTH = 2 };
 
 static void describe_string(const Value *v, StrBuf *out)
 {
@@ -296,16 +298,20 @@ static void describe_string(const Value *v, StrBuf *out)
     sb_puts(out, n < v->u.str.len ? "...\"" : "\"");
 }
 
-void value_describe(const Value *v, StrBuf *out)
+static void describe(const Value *v, StrBuf *out, int depth)
 {
     switch (v->kind) {
     case V_STRING: describe_string(v, out); return;
     case V_LIST:
+        if (depth >= DESCRIBE_DEPTH && v->u.list.len) {
+            sb_puts(out, "[...]");
+            return;
+        }
         sb_putc(out, '[');
         for (size_t i = 0; i < v->u.list.len && i < DESCRIBE_ITEMS; i++) {
             if (i)
                 sb_puts(out, ", ");
-            value_describe(v->u.list.items[i], out);
+            describe(v->u.list.items[i], out, depth + 1);
         }
         sb_puts(out, v->u.list.len > DESCRIBE_ITEMS ? ", ...]" : "]");
         return;
@@ -318,12 +324,16 @@ void value_describe(const Value *v, StrBuf *out)
     case V_OBJECT:
         if (v->kind == V_RECORD && v->u.obj.decl)
             sb_printf(out, "%s ", v->u.obj.decl->name);
+        if (depth >= DESCRIBE_DEPTH && v->u.obj.len) {
+            sb_puts(out, "{ ... }");
+            return;
+        }
         sb_puts(out, "{ ");
         for (size_t i = 0; i < v->u.obj.len && i < DESCRIBE_ITEMS; i++) {
             if (i)
                 sb_puts(out, ", ");
             sb_printf(out, "%s = ", v->u.obj.keys[i]);
-            value_describe(v->u.obj.vals[i], out);
+            describe(v->u.obj.vals[i], out, depth + 1);
         }
         sb_puts(out, v->u.obj.len > DESCRIBE_ITEMS ? ", ... }" : " }");
         return;
@@ -333,3 +343,5 @@ void value_describe(const Value *v, StrBuf *out)
         return;
     }
 }
+
+void value_describe(const Value *v, StrBuf *out) { describe(v, out, 0); }

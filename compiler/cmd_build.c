@@ -1,0 +1,235 @@
+/* cmd_build.c — `crownc build`: check a site, render its tree, and write
+ * it to a directory or commit it to a branch of a git repository.
+ *
+ * Nothing is written unless the site checks without errors. The commit is
+ * reproducible: its author, committer and date come from options or
+ * SOURCE_DATE_EPOCH, never from the clock or the git configuration. */
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "git_out.h"
+#include "tree.h"
+
+typedef struct BuildOptions {
+    const char *site, *stdlib, *out, *repo, *branch;
+    const char *author;   /* "Name <email>" */
+    const char *date;     /* seconds since the epoch */
+} BuildOptions;
+
+static const char usage[] =
+    "usage: crownc build SITE (--out DIR | --repo PATH [--branch B]) "
+    "[--author \"NAME <EMAIL>\"] [--date EPOCH] [--stdlib DIR]";
+
+static int value_option(int argc, char **argv, int *i, const char *name, const char **out)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return 0;
+    if (argv[*i][n] == '=') {
+        *out = argv[*i] + n + 1;
+        return 1;
+    }
+    if (argv[*i][n] != '\0')
+        return 0;
+    if (*i + 1 >= argc) {
+        cli_error("build: %s needs a value", name);
+        return -1;
+    }
+    *out = argv[++*i];
+    return 1;
+}
+
+static int parse(CliOptions *o, int argc, char **argv, BuildOptions *b)
+{
+    static const char *const names[] = {"--out", "--repo", "--branch", "--author", "--date"};
+    for (int i = 0; i < argc; i++) {
+        const char **slots[] = {&b->out, &b->repo, &b->branch, &b->author, &b->date};
+        int r = cli_stdlib_option(&b->stdlib, argc, argv, &i);
+        for (size_t k = 0; r == 0 && k < 5; k++)
+            r = value_option(argc, argv, &i, names[k], slots[k]);
+        if (r == 0 && argv[i][0] == '-')
+            r = cli_render_option(o, argc, argv, &i);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' || b->site) {
+            cli_error("build: %s", usage);
+            return EXIT_USAGE;
+        }
+        b->site = argv[i];
+    }
+    if (!b->site || (!b->out) == (!b->repo)) {
+        cli_error("build: %s", usage);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+/* ---- identity ---- */
+
+static bool identity(const BuildOptions *b, GitOutIdentity *who, char **name, char **email)
+{
+    const char *a = b->author ? b->author : "crownc <crownc@localhost>";
+    const char *lt = strchr(a, '<'), *gt = lt ? strchr(lt, '>') : NULL;
+    if (!lt || !gt || lt == a || gt[1] != '\0') {
+        cli_error("build: --author is \"NAME <EMAIL>\", not '%s'", a);
+        return false;
+    }
+    size_t nl = (size_t)(lt - a);
+    while (nl && a[nl - 1] == ' ')
+        nl--;
+    *name = strndup(a, nl);
+    *email = strndup(lt + 1, (size_t)(gt - lt - 1));
+    const char *date = b->date ? b->date : getenv("SOURCE_DATE_EPOCH");
+    if (!date) {
+        cli_error("build: a commit needs a date: give --date EPOCH or set SOURCE_DATE_EPOCH "
+                  "(the same date gives the same commit)");
+        return false;
+    }
+    char *end;
+    errno = 0;
+    long long t = strtoll(date, &end, 10);
+    if (!*date || *end || errno || t < 0) {
+        cli_error("build: '%s' is not a date in seconds since the epoch", date);
+        return false;
+    }
+    *who = (GitOutIdentity){*name, *email, (int64_t)t, 0};
+    return true;
+}
+
+/* ---- the commit message ---- */
+
+/* A digest of every file the build read, in load order: two commits from
+ * the same sources carry the same trailer. */
+static void sources_digest(const Program *p, char hex[65])
+{
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (!md)
+        abort();
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    for (size_t i = 0; i < p->nunits; i++)
+        EVP_DigestUpdate(md, p->units[i].src->text, p->units[i].src->len);
+    for (size_t i = 0; i < p->ev.ndata; i++)
+        EVP_DigestUpdate(md, p->ev.data[i].src->text, p->ev.data[i].src->len);
+    unsigned char out[EVP_MAX_MD_SIZE];
+    unsigned n = 0;
+    EVP_DigestFinal_ex(md, out, &n);
+    EVP_MD_CTX_free(md);
+    for (unsigned i = 0; i < n && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", out[i]);
+    hex[64] = '\0';
+}
+
+static void list_paths(StrBuf *m, const char *what, const GitOutChange *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        sb_printf(m, "%s %s\n", what, c[i].path);
+}
+
+static char *message(const Program *p, const Tree *t, const GitOutChanges *c)
+{
+    char hex[65];
+    sources_digest(p, hex);
+    StrBuf m;
+    sb_init(&m);
+    sb_printf(&m, "%s: %zu added, %zu changed, %zu removed\n\n", t->site, c->nadded, c->nchanged,
+              c->nremoved);
+    list_paths(&m, "added  ", c->added, c->nadded);
+    list_paths(&m, "changed", c->changed, c->nchanged);
+    list_paths(&m, "removed", c->removed, c->nremoved);
+    sb_printf(&m, "\nCrownc-Version: %s\nSources-Digest: sha256:%s\n", CROWNC_VERSION, hex);
+    return sb_take(&m);
+}
+
+/* ---- the two destinations ---- */
+
+static int to_repo(const BuildOptions *b, const Program *p, const Tree *t)
+{
+    GitOutIdentity who;
+    char *name = NULL, *email = NULL;
+    if (!identity(b, &who, &name, &email)) {
+        free(name);
+        free(email);
+        return EXIT_USAGE;
+    }
+    GitOutFile *files = calloc(t->len ? t->len : 1, sizeof *files);
+    if (!files)
+        abort();
+    for (size_t i = 0; i < t->len; i++)
+        files[i] = (GitOutFile){t->files[i].path, t->files[i].data, t->files[i].len};
+    GitOutRequest req = {b->repo, false, b->branch, t->prefix, files, t->len};
+    GitOutPlan *plan = NULL;
+    char err[512];
+    int status = EXIT_OK;
+    GitOutStatus st = gitout_prepare(&req, &plan, err, sizeof err);
+    if (st == GITOUT_OK && gitout_plan_unchanged(plan)) {
+        fprintf(stderr, "crownc: %s: unchanged, no commit\n", t->site);
+    } else if (st == GITOUT_OK) {
+        char *msg = message(p, t, gitout_plan_changes(plan));
+        char commit[GITOUT_ID_SIZE];
+        st = gitout_publish(plan, &who, msg, commit, err, sizeof err);
+        if (st == GITOUT_OK)
+            fprintf(stderr, "crownc: %s: committed %s (%.*s)\n", t->site, commit,
+                    (int)strcspn(msg, "\n"), msg);
+        free(msg);
+    }
+    if (st != GITOUT_OK && st != GITOUT_UNCHANGED) {
+        cli_error("build: %s", err);
+        status = EXIT_USAGE;
+    }
+    gitout_plan_free(plan);
+    free(files);
+    free(name);
+    free(email);
+    return status;
+}
+
+static int to_dir(const BuildOptions *b, const Tree *t)
+{
+    char err[512];
+    if (!tree_write_dir(t, b->out, err, sizeof err)) {
+        cli_error("build: %s", err);
+        return EXIT_USAGE;
+    }
+    fprintf(stderr, "crownc: %s: wrote %zu files to %s/%s\n", t->site, t->len, b->out, t->prefix);
+    return EXIT_OK;
+}
+
+int cmd_build(CliOptions *o, int argc, char **argv)
+{
+    BuildOptions b = {0};
+    int status = parse(o, argc, argv, &b);
+    if (status != EXIT_OK)
+        return status;
+    DiagList diags;
+    diag_init(&diags);
+    Program p;
+    char err[512];
+    char *std = b.stdlib ? NULL : program_default_stdlib();
+    if (!program_load(&p, b.site, b.stdlib ? b.stdlib : std, &diags, err, sizeof err)) {
+        cli_print_diags(o, &diags);
+        cli_error("%s", err);
+        status = EXIT_USAGE;
+    } else {
+        program_check(&p);
+        Tree t = {0};
+        if (!diags.errors && tree_build(&p, &t))
+            status = b.repo ? to_repo(&b, &p, &t) : to_dir(&b, &t);
+        else
+            status = EXIT_DIAG;
+        cli_print_diags(o, &diags);
+        if (status == EXIT_DIAG)
+            fprintf(stderr, "crownc: %s: %zu errors: nothing was written\n", b.site,
+                    diags.errors);
+        tree_free(&t);
+    }
+    program_free(&p);
+    free(std);
+    diag_free(&diags);
+    return status;
+}

@@ -1,0 +1,125 @@
+/* cmd_manifests.c — `crownc manifests SITE`: the objects a site produces,
+ * one JSON object per line, for scripts and for reading what a component
+ * makes without building a tree. Secrets are never printed. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "component.h"
+
+static void json_value(const Value *v, StrBuf *out);
+
+static void json_object(const Value *v, StrBuf *out)
+{
+    sb_putc(out, '{');
+    for (size_t i = 0; i < v->u.obj.len; i++) {
+        if (i)
+            sb_putc(out, ',');
+        json_string(out, v->u.obj.keys[i], strlen(v->u.obj.keys[i]));
+        sb_putc(out, ':');
+        json_value(v->u.obj.vals[i], out);
+    }
+    sb_putc(out, '}');
+}
+
+static void json_value(const Value *v, StrBuf *out)
+{
+    switch (v->kind) {
+    case V_NULL: sb_puts(out, "null"); return;
+    case V_BOOL: sb_puts(out, v->u.b ? "true" : "false"); return;
+    case V_INT: sb_printf(out, "%" PRId64, v->u.i); return;
+    case V_LIST:
+        sb_putc(out, '[');
+        for (size_t i = 0; i < v->u.list.len; i++) {
+            if (i)
+                sb_putc(out, ',');
+            json_value(v->u.list.items[i], out);
+        }
+        sb_putc(out, ']');
+        return;
+    case V_OBJECT: case V_RECORD: json_object(v, out); return;
+    case V_SECRET: case V_POISON: sb_puts(out, "\"<secret>\""); return;
+    default: {
+        StrBuf t;
+        sb_init(&t);
+        value_to_text(v, &t);
+        if (v->kind == V_FLOAT)
+            sb_putn(out, t.data, t.len);
+        else
+            json_string(out, t.data ? t.data : "", t.len);
+        sb_free(&t);
+        return;
+    }
+    }
+}
+
+static void print_manifests(const ComponentList *l)
+{
+    StrBuf out;
+    sb_init(&out);
+    for (size_t i = 0; i < l->len; i++) {
+        const Component *c = &l->at[i];
+        for (size_t m = 0; m < c->nmanifests; m++) {
+            sb_reset(&out);
+            sb_puts(&out, "{\"component\":");
+            json_string(&out, c->decl->name, strlen(c->decl->name));
+            sb_puts(&out, ",\"layer\":");
+            json_string(&out, c->layer, strlen(c->layer));
+            sb_puts(&out, ",\"object\":");
+            json_value(c->manifests[m].obj, &out);
+            sb_puts(&out, "}\n");
+            fwrite(out.data, 1, out.len, stdout);
+        }
+    }
+    sb_free(&out);
+}
+
+int cmd_manifests(CliOptions *o, int argc, char **argv)
+{
+    const char *site = NULL, *stdlib = NULL;
+    for (int i = 0; i < argc; i++) {
+        int r = cli_stdlib_option(&stdlib, argc, argv, &i);
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        r = argv[i][0] == '-' ? cli_render_option(o, argc, argv, &i) : 0;
+        if (r < 0)
+            return EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if (argv[i][0] == '-' || site) {
+            cli_error("manifests: usage: crownc manifests [--stdlib DIR] SITE");
+            return EXIT_USAGE;
+        }
+        site = argv[i];
+    }
+    if (!site) {
+        cli_error("manifests: usage: crownc manifests [--stdlib DIR] SITE");
+        return EXIT_USAGE;
+    }
+    DiagList diags;
+    diag_init(&diags);
+    Program p;
+    char err[512];
+    char *std = stdlib ? NULL : program_default_stdlib();
+    int status = EXIT_OK;
+    if (!program_load(&p, site, stdlib ? stdlib : std, &diags, err, sizeof err)) {
+        cli_print_diags(o, &diags);
+        cli_error("%s", err);
+        status = EXIT_USAGE;
+    } else {
+        program_check(&p);
+        cli_print_diags(o, &diags);
+        if (diags.errors)
+            status = EXIT_DIAG;
+        else
+            print_manifests(&p.components);
+    }
+    program_free(&p);
+    free(std);
+    diag_free(&diags);
+    return status;
+}

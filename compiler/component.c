@@ -1,0 +1,465 @@
+#include "component.h"
+
+#include <string.h>
+
+static const char *const layers[] = {"crds", "operators", "config", "crownlabs", "workspaces",
+                                     "tenants"};
+
+const char *const *component_layers(size_t *n)
+{
+    *n = sizeof layers / sizeof layers[0];
+    return layers;
+}
+
+typedef struct Ctx {
+    Program *p;
+    Eval *ev;
+    Component *c;
+    ValueVec objs;      /* manifests as evaluated */
+    const Node **at;    /* ... and where each was written */
+    Span *origin;       /* ... and what in the site it comes from */
+    size_t nat, capat;
+    bool enabled;
+} Ctx;
+
+/* ---- attributes of the component itself ---- */
+
+static const Value *attr_value(Ctx *x, const Node *it, Env *env, TypeKind want)
+{
+    const Value *v = eval_expr(x->ev, it->a, env, type_basic(want));
+    return v ? eval_coerce(x->ev, v, type_basic(want), it->name.s) : NULL;
+}
+
+static bool known_layer(const char *l)
+{
+    for (size_t i = 0; i < sizeof layers / sizeof layers[0]; i++)
+        if (strcmp(layers[i], l) == 0)
+            return true;
+    return false;
+}
+
+static void set_layer(Ctx *x, const Node *it, Env *env)
+{
+    const Value *v = attr_value(x, it, env, TY_STRING);
+    if (!v)
+        return;
+    if (!known_layer(v->u.str.s)) {
+        Diag *d = eval_error(x->ev, "E0401", v->at, "unknown layer \"%s\"", v->u.str.s);
+        diag_set_hint(d, "layers, in apply order: crds, operators, config, crownlabs, "
+                         "workspaces, tenants");
+        return;
+    }
+    x->c->layer = v->u.str.s;
+}
+
+static void set_depends(Ctx *x, const Node *it, Env *env)
+{
+    const Type *t = type_list(x->ev->ar, type_basic(TY_NAME));
+    const Value *v = eval_expr(x->ev, it->a, env, t);
+    v = v ? eval_coerce(x->ev, v, t, "depends_on") : NULL;
+    if (!v)
+        return;
+    x->c->depends = arena_alloc(x->ev->ar, (v->u.list.len ? v->u.list.len : 1) * sizeof(char *));
+    for (size_t i = 0; i < v->u.list.len; i++)
+        x->c->depends[i] = v->u.list.items[i]->u.str.s;
+    x->c->ndepends = v->u.list.len;
+}
+
+static void push_manifest(Ctx *x, const Value *v, const Node *at, Span origin)
+{
+    vec_push(x->ev, &x->objs, v);
+    if (x->nat == x->capat) {
+        x->capat = x->capat ? x->capat * 2 : 16;
+        x->at = arena_grow(x->ev->ar, x->at, x->nat, x->capat, sizeof *x->at);
+        x->origin = arena_grow(x->ev->ar, x->origin, x->nat, x->capat, sizeof *x->origin);
+    }
+    x->origin[x->nat] = origin;
+    x->at[x->nat++] = at;
+}
+
+/* `manifests = [...]`: objects computed whole, such as documents read
+ * with yaml(). */
+static void add_manifests(Ctx *x, const Node *it, Env *env)
+{
+    const Type *t = type_list(x->ev->ar, type_basic(TY_OBJECT));
+    const Value *v = eval_expr(x->ev, it->a, env, t);
+    v = v ? eval_coerce(x->ev, v, t, "manifests") : NULL;
+    for (size_t i = 0; v && i < v->u.list.len; i++)
+        push_manifest(x, v->u.list.items[i], it, it->span);
+}
+
+static void component_attr(Ctx *x, const Node *it, Env *env)
+{
+    const char *k = it->name.s;
+    if (strcmp(k, "when") == 0) {
+        const Value *v = attr_value(x, it, env, TY_BOOL);
+        x->enabled = v && v->u.b;
+    } else if (strcmp(k, "layer") == 0) {
+        set_layer(x, it, env);
+    } else if (strcmp(k, "namespace") == 0) {
+        const Value *v = eval_expr(x->ev, it->a, env, type_basic(TY_NAME));
+        v = v ? eval_coerce(x->ev, v, type_optional(x->ev->ar, type_basic(TY_NAME)), k) : NULL;
+        x->c->ns = v && v->kind == V_STRING ? v->u.str.s : NULL;
+    } else if (strcmp(k, "depends_on") == 0) {
+        set_depends(x, it, env);
+    } else if (strcmp(k, "manifests") == 0) {
+        add_manifests(x, it, env);
+    } else {
+        Diag *d = eval_error(x->ev, "E0402", it->span, "a component has no attribute `%s`", k);
+        diag_set_hint(d, "a component sets when, layer, namespace, depends_on and manifests, "
+                         "and holds `chart` and `manifest` blocks");
+    }
+}
+
+/* ---- manifests ---- */
+
+typedef struct ManifestLoop {
+    Ctx *x;
+    const Node *blk;
+} ManifestLoop;
+
+static void add_manifest(Ctx *x, const Node *blk, Env *env, Span origin)
+{
+    Node tmp = *blk;
+    tmp.kind = N_OBJECT;
+    const Value *v = eval_object(x->ev, &tmp, env, NULL);
+    if (v)
+        push_manifest(x, v, blk, origin);
+}
+
+/* `manifest for c in courses`: the object comes from the course, so the
+ * index sends a reviewer to the course's block in the site, not to the
+ * library's template. */
+static bool manifest_step(Eval *ev, Env *env, void *p)
+{
+    ManifestLoop *l = p;
+    bool found;
+    const Value *by = env_lookup(ev, env, l->blk->c->list.at[0]->name.s, NULL, &found);
+    Span origin = by && by->kind == V_RECORD ? by->at : l->blk->span;
+    add_manifest(l->x, l->blk, env, origin);
+    return true;
+}
+
+static void chart(Ctx *x, const Node *blk, Env *env)
+{
+    Node tmp = *blk;
+    tmp.kind = N_OBJECT;
+    const Value *v = eval_object(x->ev, &tmp, env, NULL);
+    if (!v)
+        return;
+    const Value *name = blk->a ? eval_expr(x->ev, blk->a, env, type_basic(TY_STRING)) : NULL;
+    if (!name || name->kind != V_STRING || !value_get(v, "repository") || !value_get(v, "version")) {
+        Diag *d = eval_error(x->ev, "E0403", blk->span, "a chart needs a name, a repository and "
+                             "a version");
+        diag_set_hint(d, "chart \"metallb\" { repository = \"https://...\", version = \"0.14.9\" }");
+        return;
+    }
+    size_t n = v->u.obj.len + 1;
+    const char **keys = arena_alloc(x->ev->ar, n * sizeof *keys);
+    const Value **vals = arena_alloc(x->ev->ar, n * sizeof *vals);
+    keys[0] = "name";
+    vals[0] = name;
+    if (v->u.obj.len) {
+        memcpy(keys + 1, v->u.obj.keys, v->u.obj.len * sizeof *keys);
+        memcpy(vals + 1, v->u.obj.vals, v->u.obj.len * sizeof *vals);
+    }
+    x->c->chart = value_object(x->ev->ar, blk->span, keys, vals, n);
+}
+
+static void body(Ctx *x, const NodeList *items, Env *outer);
+
+typedef struct BodyLoop {
+    Ctx *x;
+    const NodeList *items;
+} BodyLoop;
+
+static bool body_step(Eval *ev, Env *env, void *p)
+{
+    (void)ev;
+    BodyLoop *l = p;
+    body(l->x, l->items, env);
+    return true;
+}
+
+static void block(Ctx *x, const Node *blk, Env *env)
+{
+    if (strcmp(blk->name.s, "chart") == 0) {
+        chart(x, blk, env);
+    } else if (strcmp(blk->name.s, "manifest") == 0 && !blk->a) {
+        if (!blk->c) {
+            add_manifest(x, blk, env, blk->span);
+            return;
+        }
+        ManifestLoop l = {x, blk};
+        eval_for(x->ev, &blk->c->list, blk->c->a, env, manifest_step, &l);
+    } else {
+        Diag *d = eval_error(x->ev, "E0402", blk->span, "a component holds `chart` and "
+                             "`manifest` blocks, not `%s`", blk->name.s);
+        (void)d;
+    }
+}
+
+static void body(Ctx *x, const NodeList *items, Env *outer)
+{
+    Env *env = env_new(x->ev, outer);
+    for (uint32_t i = 0; i < items->len; i++)
+        if (items->at[i]->kind == N_LET)
+            env_bind_lazy(x->ev, env, items->at[i]->name.s, items->at[i]->a, env, NULL);
+    /* `when` decides before anything else is evaluated: a disabled
+     * component may read fields that only its enabled form has. */
+    for (uint32_t i = 0; i < items->len; i++) {
+        const Node *it = items->at[i];
+        if (it->kind == N_ATTR && strcmp(it->name.s, "when") == 0)
+            component_attr(x, it, env);
+    }
+    if (!x->enabled)
+        return;
+    for (uint32_t i = 0; i < items->len; i++) {
+        const Node *it = items->at[i];
+        switch (it->kind) {
+        case N_ATTR:
+            if (strcmp(it->name.s, "when") != 0)
+                component_attr(x, it, env);
+            break;
+        case N_BLOCK: block(x, it, env); break;
+        case N_FOR: {
+            BodyLoop l = {x, &it->list2};
+            eval_for(x->ev, &it->list, it->a, env, body_step, &l);
+            break;
+        }
+        case N_IF: {
+            const Value *c = eval_expr(x->ev, it->a, env, type_basic(TY_BOOL));
+            if (c && c->kind == V_BOOL)
+                body(x, c->u.b ? &it->list : &it->list2, env);
+            break;
+        }
+        default: break;
+        }
+    }
+}
+
+/* ---- completing the objects ---- */
+
+/* A copy of v without the attributes set to null, at every depth. */
+static const Value *without_nulls(Eval *ev, const Value *v)
+{
+    if (v->kind == V_LIST) {
+        const Value **items = arena_alloc(ev->ar, (v->u.list.len ? v->u.list.len : 1) *
+                                                      sizeof *items);
+        for (size_t i = 0; i < v->u.list.len; i++)
+            items[i] = without_nulls(ev, v->u.list.items[i]);
+        return value_list(ev->ar, v->at, items, v->u.list.len);
+    }
+    if (v->kind != V_OBJECT && v->kind != V_RECORD)
+        return v;
+    size_t n = v->u.obj.len, k = 0;
+    const char **keys = arena_alloc(ev->ar, (n ? n : 1) * sizeof *keys);
+    const Value **vals = arena_alloc(ev->ar, (n ? n : 1) * sizeof *vals);
+    for (size_t i = 0; i < n; i++) {
+        if (v->u.obj.vals[i]->kind == V_NULL)
+            continue;
+        keys[k] = v->u.obj.keys[i];
+        vals[k++] = without_nulls(ev, v->u.obj.vals[i]);
+    }
+    return value_object(ev->ar, v->at, keys, vals, k);
+}
+
+/* A copy of obj with key set to v: replaced in place, or added last. */
+static const Value *with_key(Eval *ev, const Value *obj, const char *key, const Value *v)
+{
+    size_t n = obj->u.obj.len;
+    const char **keys = arena_alloc(ev->ar, (n + 1) * sizeof *keys);
+    const Value **vals = arena_alloc(ev->ar, (n + 1) * sizeof *vals);
+    if (n) {
+        memcpy(keys, obj->u.obj.keys, n * sizeof *keys);
+        memcpy(vals, obj->u.obj.vals, n * sizeof *vals);
+    }
+    size_t i = 0;
+    while (i < n && strcmp(keys[i], key) != 0)
+        i++;
+    keys[i] = key;
+    vals[i] = v;
+    return value_object(ev->ar, obj->at, keys, vals, i == n ? n + 1 : n);
+}
+
+static bool dns_subdomain(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+        if (!alnum && c != '-' && c != '.')
+            return false;
+        bool edge = i == 0 || i == n - 1 || s[i - 1] == '.' || s[i + 1] == '.';
+        if (edge && !alnum)
+            return false;
+    }
+    return true;
+}
+
+static bool cluster_scoped(Ctx *x, const char *kind)
+{
+    bool found;
+    const Value *l = env_lookup(x->ev, x->ev->globals, "cluster_scoped_kinds", NULL, &found);
+    if (!l || l->kind != V_LIST)
+        return false;
+    for (size_t i = 0; i < l->u.list.len; i++)
+        if (l->u.list.items[i]->kind == V_STRING && strcmp(l->u.list.items[i]->u.str.s, kind) == 0)
+            return true;
+    return false;
+}
+
+static const char *text_at(Ctx *x, const Value *obj, const char *key, const Node *blk,
+                           const char *what)
+{
+    const Value *v = obj ? value_get(obj, key) : NULL;
+    if (v && v->kind == V_STRING && v->u.str.len)
+        return v->u.str.s;
+    eval_error(x->ev, "E0404", blk->span, "this manifest has no %s", what);
+    return NULL;
+}
+
+static const Value *common_labels(Ctx *x, const Value *meta, Span at)
+{
+    Eval *ev = x->ev;
+    const Value *labels = value_get(meta, "labels");
+    if (!labels || labels->kind != V_OBJECT)
+        labels = value_object(ev->ar, at, NULL, NULL, 0);
+    static const char *const keys[] = {"app.kubernetes.io/managed-by", "app.kubernetes.io/part-of",
+                                       "app.kubernetes.io/component"};
+    const char *vals[] = {"crownc", "crownlabs", x->c->decl->name};
+    for (size_t i = 0; i < 3; i++)
+        if (!value_get(labels, keys[i]))
+            labels = with_key(ev, labels, keys[i], value_string(ev->ar, at, vals[i],
+                                                                strlen(vals[i])));
+    return labels;
+}
+
+static bool complete(Ctx *x, const Value *obj, const Node *blk, Span origin, Manifest *m)
+{
+    Eval *ev = x->ev;
+    obj = without_nulls(ev, obj);
+    const Value *meta = value_get(obj, "metadata");
+    const char *kind = text_at(x, obj, "kind", blk, "`kind`");
+    if (!text_at(x, obj, "apiVersion", blk, "`apiVersion`") || !kind)
+        return false;
+    const char *name = text_at(x, meta, "name", blk, "`metadata { name = ... }`");
+    if (!name)
+        return false;
+    if (!dns_subdomain(name)) {
+        Diag *d = eval_error(ev, "E0405", value_get(meta, "name")->at, "\"%s\" cannot name a "
+                             "%s: Kubernetes names are lowercase letters, digits, '-' and '.'",
+                             name, kind);
+        diag_set_hint(d, "derive names from labels and usernames, which are checked names");
+        return false;
+    }
+    const char *ns = NULL;
+    const Value *nsv = value_get(meta, "namespace");
+    if (nsv && nsv->kind == V_STRING) {
+        ns = nsv->u.str.s;
+    } else if (!cluster_scoped(x, kind)) {
+        ns = x->c->ns;
+        if (!ns) {
+            Diag *d = eval_error(ev, "E0406", blk->span, "a %s lives in a namespace, and "
+                                 "component `%s` names none", kind, x->c->decl->name);
+            diag_set_hint(d, "set `namespace` on the component or in `metadata`");
+            return false;
+        }
+        meta = with_key(ev, meta, "namespace", value_string(ev->ar, blk->span, ns, strlen(ns)));
+    }
+    if (ns && !dns_subdomain(ns)) {
+        eval_error(ev, "E0405", blk->span, "\"%s\" cannot name a namespace", ns);
+        return false;
+    }
+    meta = with_key(ev, meta, "labels", common_labels(x, meta, blk->span));
+    *m = (Manifest){with_key(ev, obj, "metadata", meta), kind, name, ns, blk->span, origin};
+    return true;
+}
+
+static void finish(Ctx *x)
+{
+    Component *c = x->c;
+    c->manifests = arena_alloc(x->ev->ar, (x->objs.len ? x->objs.len : 1) * sizeof *c->manifests);
+    for (size_t i = 0; i < x->objs.len; i++)
+        if (complete(x, x->objs.at[i], x->at[i], x->origin[i], &c->manifests[c->nmanifests]))
+            c->nmanifests++;
+}
+
+/* ---- the whole program ---- */
+
+static const char *group_of(const Value *obj)
+{
+    const Value *v = value_get(obj, "apiVersion");
+    return v ? v->u.str.s : "";
+}
+
+static bool same_identity(const Manifest *a, const Manifest *b)
+{
+    const char *ga = group_of(a->obj), *gb = group_of(b->obj);
+    const char *sa = strchr(ga, '/'), *sb = strchr(gb, '/');
+    size_t la = sa ? (size_t)(sa - ga) : 0, lb = sb ? (size_t)(sb - gb) : 0;
+    return la == lb && strncmp(ga, gb, la) == 0 && strcmp(a->kind, b->kind) == 0 &&
+           strcmp(a->name, b->name) == 0 &&
+           ((!a->ns && !b->ns) || (a->ns && b->ns && strcmp(a->ns, b->ns) == 0));
+}
+
+/* Two objects with one identity would overwrite each other in the
+ * cluster; the second is an error pointing at both. */
+static void unique_identities(Eval *ev, ComponentList *l)
+{
+    for (size_t i = 0; i < l->len; i++)
+        for (size_t j = 0; j < l->at[i].nmanifests; j++)
+            for (size_t k = 0; k <= i; k++)
+                for (size_t m = 0; m < (k == i ? j : l->at[k].nmanifests); m++)
+                    if (same_identity(&l->at[i].manifests[j], &l->at[k].manifests[m])) {
+                        const Manifest *a = &l->at[i].manifests[j];
+                        Diag *d = eval_error(ev, "E0407", a->at, "%s \"%s\" is produced twice",
+                                             a->kind, a->name);
+                        diag_add_secondary(d, l->at[k].manifests[m].at, "first produced here");
+                    }
+}
+
+static void check_depends(Eval *ev, const ComponentList *l)
+{
+    for (size_t i = 0; i < l->len; i++) {
+        const Component *c = &l->at[i];
+        for (size_t d = 0; d < c->ndepends; d++) {
+            bool found = false;
+            for (size_t k = 0; k < l->len && !found; k++)
+                found = strcmp(l->at[k].decl->name, c->depends[d]) == 0;
+            if (!found)
+                eval_error(ev, "E0401", c->decl->node->span, "component `%s` depends on `%s`, "
+                           "which is not an enabled component", c->decl->name, c->depends[d]);
+        }
+    }
+}
+
+ComponentList components_eval(Program *p)
+{
+    ComponentList out = {0};
+    Eval *ev = &p->ev;
+    size_t n = 0;
+    for (size_t i = 0; i < p->decls.len; i++)
+        n += p->decls.at[i]->kind == D_COMPONENT;
+    out.at = arena_alloc(ev->ar, (n ? n : 1) * sizeof *out.at);
+    for (size_t i = 0; i < p->decls.len; i++) {
+        const Decl *d = p->decls.at[i];
+        if (d->kind != D_COMPONENT)
+            continue;
+        Component *c = &out.at[out.len];
+        memset(c, 0, sizeof *c);
+        c->decl = d;
+        c->layer = "config";
+        Ctx x = {p, ev, c, {0}, NULL, NULL, 0, 0, true};
+        body(&x, &d->node->list, ev->root_env);
+        if (!x.enabled)
+            continue;
+        finish(&x);
+        out.len++;
+    }
+    unique_identities(ev, &out);
+    check_depends(ev, &out);
+    return out;
+}

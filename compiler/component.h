@@ -1,0 +1,61 @@
+/* component.h — components: from the checked site to Kubernetes objects.
+ *
+ * A `component` declaration of the library (or of the site) says when it
+ * applies, where its objects go and what they are:
+ *
+ *   component metallb "MetalLB load balancer." {
+ *     when       = network.loadbalancer is l2 || network.loadbalancer is bgp
+ *     layer      = "operators"
+ *     namespace  = "metallb-system"
+ *     depends_on = ["namespaces"]
+ *     chart "metallb" { repository = "https://...", version = "0.14.9", values { ... } }
+ *     manifest for p in network.loadbalancer.pools { apiVersion = ..., kind = ..., ... }
+ *   }
+ *
+ * The compiler knows nothing of MetalLB: it evaluates the body with the
+ * site's values in scope, fills in what every object needs (the
+ * component's namespace for namespaced kinds, common labels) and hands the
+ * objects on. A new component is a new library file.
+ *
+ * An attribute set to null is left out of the object, so a template can
+ * write `disk = if e.disk != null then e.disk else null`. */
+#ifndef CROWN_COMPONENT_H
+#define CROWN_COMPONENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "program.h"
+
+typedef struct Manifest {
+    const Value *obj;     /* the object, completed (namespace, labels) */
+    const char *kind;     /* its kind and name, for paths and messages */
+    const char *name;
+    const char *ns;       /* NULL when cluster-scoped */
+    Span at;              /* the manifest block that produced it */
+    Span origin;          /* what in the site it comes from: the record a
+                           * `manifest for` iterates over, else `at` */
+} Manifest;
+
+struct Component {
+    const Decl *decl;
+    const char *layer;    /* apply-order layer, one of component_layers() */
+    const char *ns;       /* default namespace of its objects, or NULL */
+    const char **depends; /* other components it needs first */
+    size_t ndepends;
+    const Value *chart;   /* an upstream Helm chart: object with name, repository,
+                           * version, values; NULL when none */
+    Manifest *manifests;
+    size_t nmanifests;
+};
+
+/* The layers objects are applied in, first to last. */
+const char *const *component_layers(size_t *n);
+
+/* Evaluates every enabled component of the checked program p. Problems
+ * (a missing kind or name, a bad namespace, two objects with one
+ * identity, an unknown layer or dependency) are diagnostics; the list
+ * holds what could be evaluated. */
+ComponentList components_eval(Program *p);
+
+#endif
