@@ -1,7 +1,7 @@
 # crownc — build, test and tooling.
 #
 #   make            build build/crownc
-#   make demo       build, then check and format-check the example site (sites/lab)
+#   make demo       build, check the example site (sites/lab) and commit its tree
 #   make test       the whole test suite (what CI runs)
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make fuzz       libFuzzer on the front end (FUZZ_SECONDS=60)
@@ -74,9 +74,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(OBJS)
 
 unit: $(UNIT_BINS)
 
+# The demo commits the example site into build/demo-repo; the fixed date
+# makes the commit the same on every machine.
+DEMO_DATE := 1764000000
 demo: $(CROWNC)
 	$(CROWNC) check sites/lab
 	$(CROWNC) fmt --check sites/lab/*.crown && echo "sites/lab: every file is formatted"
+	SOURCE_DATE_EPOCH=$(DEMO_DATE) $(CROWNC) build sites/lab --repo $(BUILD)/demo-repo
+	@echo "the tree is in branch main of $(BUILD)/demo-repo, directory lab/ (see lab/bootstrap/README.md)"
 
 test: $(CROWNC) $(UNIT_BINS)
 	@bash tests/run.sh $(BUILD)

@@ -1,5 +1,6 @@
 #include "component.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const layers[] = {"crds", "operators", "config", "crownlabs", "workspaces",
@@ -389,36 +390,56 @@ static void finish(Ctx *x)
 
 /* ---- the whole program ---- */
 
-static const char *group_of(const Value *obj)
+typedef struct Ident {
+    char *key;            /* "group/kind/namespace/name" */
+    const Manifest *m;
+    size_t order;         /* production order, for "first produced here" */
+} Ident;
+
+/* An object's identity in the cluster: API group (not version), kind,
+ * namespace and name. */
+static char *identity(Eval *ev, const Manifest *m)
 {
-    const Value *v = value_get(obj, "apiVersion");
-    return v ? v->u.str.s : "";
+    const Value *v = value_get(m->obj, "apiVersion");
+    const char *api = v ? v->u.str.s : "";
+    const char *slash = strchr(api, '/');
+    StrBuf b;
+    sb_init(&b);
+    sb_printf(&b, "%.*s/%s/%s/%s", slash ? (int)(slash - api) : 0, api, m->kind,
+              m->ns ? m->ns : "", m->name);
+    char *k = arena_strndup(ev->ar, b.data, b.len);
+    sb_free(&b);
+    return k;
 }
 
-static bool same_identity(const Manifest *a, const Manifest *b)
+static int by_identity(const void *x, const void *y)
 {
-    const char *ga = group_of(a->obj), *gb = group_of(b->obj);
-    const char *sa = strchr(ga, '/'), *sb = strchr(gb, '/');
-    size_t la = sa ? (size_t)(sa - ga) : 0, lb = sb ? (size_t)(sb - gb) : 0;
-    return la == lb && strncmp(ga, gb, la) == 0 && strcmp(a->kind, b->kind) == 0 &&
-           strcmp(a->name, b->name) == 0 &&
-           ((!a->ns && !b->ns) || (a->ns && b->ns && strcmp(a->ns, b->ns) == 0));
+    const Ident *a = x, *b = y;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->order > b->order) - (a->order < b->order);
 }
 
 /* Two objects with one identity would overwrite each other in the
- * cluster; the second is an error pointing at both. */
+ * cluster; the second is an error pointing at both. Sorting brings them
+ * together: thousands of tenants make pairwise comparison too slow. */
 static void unique_identities(Eval *ev, ComponentList *l)
 {
+    size_t n = 0;
     for (size_t i = 0; i < l->len; i++)
-        for (size_t j = 0; j < l->at[i].nmanifests; j++)
-            for (size_t k = 0; k <= i; k++)
-                for (size_t m = 0; m < (k == i ? j : l->at[k].nmanifests); m++)
-                    if (same_identity(&l->at[i].manifests[j], &l->at[k].manifests[m])) {
-                        const Manifest *a = &l->at[i].manifests[j];
-                        Diag *d = eval_error(ev, "E0407", a->at, "%s \"%s\" is produced twice",
-                                             a->kind, a->name);
-                        diag_add_secondary(d, l->at[k].manifests[m].at, "first produced here");
-                    }
+        n += l->at[i].nmanifests;
+    Ident *ids = arena_alloc(ev->ar, (n ? n : 1) * sizeof *ids);
+    size_t k = 0;
+    for (size_t i = 0; i < l->len; i++)
+        for (size_t j = 0; j < l->at[i].nmanifests; j++, k++)
+            ids[k] = (Ident){identity(ev, &l->at[i].manifests[j]), &l->at[i].manifests[j], k};
+    qsort(ids, n, sizeof *ids, by_identity);
+    for (size_t i = 1; i < n; i++) {
+        if (strcmp(ids[i].key, ids[i - 1].key) != 0)
+            continue;
+        const Manifest *a = ids[i].m;
+        Diag *d = eval_error(ev, "E0407", a->at, "%s \"%s\" is produced twice", a->kind, a->name);
+        diag_add_secondary(d, ids[i - 1].m->at, "first produced here");
+    }
 }
 
 static void check_depends(Eval *ev, const ComponentList *l)

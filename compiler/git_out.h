@@ -144,9 +144,10 @@ bool gitout_plan_unchanged(const GitOutPlan *plan);
 /* Writes the commit (parent: the tip read by gitout_prepare) and moves the
  * branch to it if, and only if, the branch still points at that tip. A
  * message without a final newline gets one. commit receives the new tip,
- * or the current one on GITOUT_UNCHANGED. A plan is published at most
- * once; after GITOUT_MOVED, prepare a new one. who and message are
- * borrowed for the call. */
+ * or the current one on GITOUT_UNCHANGED, "" on failure. A plan is
+ * published at most once (a refused identity or message does not count);
+ * after GITOUT_MOVED, prepare a new one. who and message are borrowed for
+ * the call. */
 GitOutStatus gitout_publish(GitOutPlan *plan, const GitOutIdentity *who, const char *message,
                             char commit[GITOUT_ID_SIZE], char *err, size_t errlen);
 

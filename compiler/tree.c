@@ -419,11 +419,76 @@ static void argo_wiring(Build *b)
                    "metadata", gitops_meta(b, b->t->site, argo_ns), "spec", spec, NULL));
 }
 
+/* ---- the operator's remaining steps ---- */
+
+static const char flux_steps[] =
+    "1. Install Flux in the cluster (`flux install`, or `flux bootstrap` for a\n"
+    "   repository of its own).\n"
+    "2. If the repository is private, create the Secret that lets Flux read it\n"
+    "   and name it in `gitops/gitrepository.yaml` (`spec.secretRef`).\n"
+    "3. Apply the wiring once; Flux reconciles everything else from git:\n\n"
+    "       kubectl apply -k %s/gitops\n\n"
+    "The layers apply in order, each Kustomization waiting for the one before\n"
+    "it to be ready: %s.\n";
+
+static const char argo_steps[] =
+    "1. Install Argo CD in the namespace `%s`.\n"
+    "2. Argo CD does not wait for a child Application to be healthy before the\n"
+    "   next sync wave unless `argocd-cm` has a health check for Applications\n"
+    "   (it was removed from Argo CD 1.8). Add one, in the key\n"
+    "   `resource.customizations.health.argoproj.io_Application`, that reports\n"
+    "   an Application's own `status.health.status`; without it the waves of\n"
+    "   this tree (%s) order the applications but do not gate them.\n"
+    "3. If the repository is private, register it with Argo CD.\n"
+    "4. Apply the root Application once; Argo CD syncs everything else:\n\n"
+    "       kubectl apply -f %s/gitops/root.yaml\n";
+
+static void bootstrap_readme(Build *b)
+{
+    StrBuf r, layers;
+    sb_init(&r);
+    sb_init(&layers);
+    size_t n;
+    const char *const *all = component_layers(&n);
+    for (size_t i = 0; i < n; i++)
+        if (layer_used(&b->p->components, all[i]))
+            sb_printf(&layers, "%s%s", layers.len ? ", " : "", all[i]);
+    sb_printf(&r, "# %s: what to do by hand\n\n", b->t->site);
+    sb_puts(&r, "This tree was written by crownc; do not edit it, edit the site and build\n"
+                "again. The cluster applies it by itself once these steps are done.\n\n");
+    if (b->flux)
+        sb_printf(&r, flux_steps, b->t->prefix, layers.data ? layers.data : "none");
+    else
+        sb_printf(&r, argo_steps, field_text(b->gitops, "namespace"),
+                  layers.data ? layers.data : "none", b->t->prefix);
+    add_file(b, "bootstrap/README.md", r.data, r.len);
+    sb_free(&r);
+    sb_free(&layers);
+}
+
 /* ---- kustomizations ---- */
 
 static int by_path(const void *x, const void *y)
 {
     return strcmp(((const TreeFile *)x)->path, ((const TreeFile *)y)->path);
+}
+
+static bool ends_with_yaml(const char *p)
+{
+    size_t n = strlen(p);
+    return n > 5 && strcmp(p + n - 5, ".yaml") == 0;
+}
+
+/* Whether some YAML file lies below dir (n bytes of its path): a directory
+ * of other files (bootstrap/) is no kustomize directory. */
+static bool has_yaml(const Build *b, const char *dir, size_t n)
+{
+    for (size_t i = 0; i < b->t->len; i++) {
+        const char *p = b->t->files[i].path;
+        if ((n == 0 || (strncmp(p, dir, n) == 0 && p[n] == '/')) && ends_with_yaml(p))
+            return true;
+    }
+    return false;
 }
 
 /* The entries directly inside dir ("" is the root): files and first-level
@@ -441,9 +506,11 @@ static const Value *entries(Build *b, const char *dir)
         const char *rest = dl ? p + dl + 1 : p;
         const char *slash = strchr(rest, '/');
         size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-        if (!slash && (strcmp(rest, "kustomization.yaml") == 0 || !strstr(rest, ".yaml")))
+        if (!slash && (strcmp(rest, "kustomization.yaml") == 0 || !ends_with_yaml(rest)))
             continue;
         if (last && lastlen == n && strncmp(last, rest, n) == 0)
+            continue;
+        if (slash && !has_yaml(b, p, (size_t)(slash - p)))
             continue;
         last = rest;
         lastlen = n;
@@ -484,6 +551,10 @@ static void kustomizations(Build *b)
         }
     }
     for (size_t i = 0; i < nd; i++) {
+        if (!has_yaml(b, dirs[i], strlen(dirs[i]))) {
+            free(dirs[i]);
+            continue;
+        }
         StrBuf path, name;
         sb_init(&path);
         sb_init(&name);
@@ -542,6 +613,7 @@ bool tree_build(Program *p, Tree *t)
             flux_chart(&b, c);
     }
     index_file(&b);
+    bootstrap_readme(&b);
     if (b.flux)
         flux_wiring(&b);
     else

@@ -128,6 +128,86 @@ for s in sites/*/; do
     fi
 done
 
+# ---- build --------------------------------------------------------------
+section "build"
+# The output tree: deterministic, valid, applied by kustomize; commits made
+# only when something changed; a broken site writes nothing.
+export SOURCE_DATE_EPOCH=1764000000
+build_ok() { # DESCRIPTION ARGS...: crownc build succeeds
+    local what=$1
+    shift
+    if run_crownc "$TMP/build.out" build "$@"; then ok; else bad "$what"; cat "$TMP/build.out"; fi
+}
+build_ok "build lab --out" sites/lab --out "$TMP/out1"
+build_ok "build lab --out again" sites/lab --out "$TMP/out2"
+diff -r "$TMP/out1" "$TMP/out2" >/dev/null && ok || bad "two builds of lab differ"
+(cd "$TMP" && timeout 60 "$ROOT/$CROWNC" build "$ROOT/sites/lab" --out "$TMP/out3" >/dev/null 2>&1)
+diff -r "$TMP/out1" "$TMP/out3" >/dev/null && ok ||
+    bad "a build from another working directory differs"
+# Every directory with YAML has a kustomization that lists it.
+missing=$(cd "$TMP/out1" && find . -name '*.yaml' -exec dirname {} \; | sort -u |
+    while read -r d; do [ -f "$d/kustomization.yaml" ] || echo "$d"; done)
+[ -z "$missing" ] && ok || bad "directories without kustomization.yaml: $missing"
+if command -v kubectl >/dev/null 2>&1; then
+    kbad=""
+    for d in $(cd "$TMP/out1" && find . -name kustomization.yaml -exec dirname {} \; | sort); do
+        kubectl kustomize "$TMP/out1/$d" >/dev/null 2>"$TMP/kust.err" || kbad="$kbad $d"
+    done
+    [ -z "$kbad" ] && ok || { bad "kubectl kustomize fails in:$kbad"; head -5 "$TMP/kust.err"; }
+else
+    echo "skip: kubectl kustomize (kubectl is not installed)"
+fi
+VALIDATE=$ROOT/../shared/tools/validate-manifests
+if [ -x "$VALIDATE" ] && python3 -c 'import yaml, jsonschema' 2>/dev/null; then
+    for s in lab department; do
+        build_ok "build $s --out" sites/$s --out "$TMP/v-$s"
+        if "$VALIDATE" --strict "$TMP/v-$s" >"$TMP/validate.out" 2>&1; then
+            ok
+        else
+            bad "the tree of $s is not valid: $(tail -1 "$TMP/validate.out")"
+            grep -v '^validate-manifests:' "$TMP/validate.out" | head -10
+        fi
+    done
+else
+    echo "skip: validate-manifests (../shared/tools or python3-yaml/jsonschema is missing)"
+fi
+# Commits: one for a new tree, none for the same tree again.
+build_ok "build lab --repo" sites/lab --repo "$TMP/repo"
+grep -q "committed" "$TMP/build.out" && ok || bad "the first build made no commit"
+build_ok "build lab --repo again" sites/lab --repo "$TMP/repo"
+grep -q "unchanged, no commit" "$TMP/build.out" && ok || bad "an unchanged site made a commit"
+first=$(cat "$TMP/repo/refs/heads/main" 2>/dev/null || git -C "$TMP/repo" rev-parse main 2>/dev/null)
+# A site with an error writes nothing.
+cp -r sites/lab "$TMP/broken-lab"
+sed -i 's/cpu     = 32/cpu     = 32Gi/' "$TMP/broken-lab/site.crown"
+run_crownc "$TMP/build.out" build "$TMP/broken-lab" --repo "$TMP/repo"
+st=$?
+after=$(cat "$TMP/repo/refs/heads/main" 2>/dev/null || git -C "$TMP/repo" rev-parse main 2>/dev/null)
+[ "$st" = 1 ] && [ "$first" = "$after" ] && ok ||
+    bad "a broken site: status $st, branch $first -> $after"
+# Hostile text stays text; hostile names are refused.
+cp -r sites/lab "$TMP/hostile"
+python3 - "$TMP/hostile/site.crown" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p, encoding="utf-8").read()
+hostile = r'"x: y\n---\nkind: Secret # {{ .Values }} ../../etc \"on\" \u{2713}"'
+s = s.replace('title      = "Computer Networks Lab"', "title      = " + hostile, 1)
+open(p, "w", encoding="utf-8").write(s)
+PY
+build_ok "build a site with a hostile title" "$TMP/hostile" --out "$TMP/h-out"
+ws="$TMP/h-out/lab/workspaces/workspaces/workspace-netlab.yaml"
+python3 -c 'import sys, yaml
+d = list(yaml.safe_load_all(open(sys.argv[1])))
+want = "x: y\n---\nkind: Secret # {{ .Values }} ../../etc \"on\" \u2713"
+sys.exit(0 if len(d) == 1 and d[0]["spec"]["prettyName"] == want else 1)' "$ws" 2>/dev/null &&
+    ok || bad "a hostile title did not come back as the same text"
+sed -i 's|course "netlab"|course "../netlab"|' "$TMP/hostile/site.crown"
+run_crownc "$TMP/build.out" build "$TMP/hostile" --out "$TMP/h-out2"
+[ $? = 1 ] && grep -q 'E0207' "$TMP/build.out" && [ ! -e "$TMP/h-out2" ] && ok ||
+    bad "a hostile name was not refused"
+unset SOURCE_DATE_EPOCH
+
 # ---- stdlib-doc ---------------------------------------------------------
 section "stdlib-doc"
 # docs/stdlib.md is generated; it must be what `crownc doc` makes of the

@@ -893,8 +893,8 @@ static void test_invalid_paths(void **state)
         if (!gitout_path_problem(bad[i]))
             fail_msg("\"%s\" was accepted", bad[i]);
     assert_non_null(gitout_path_problem(NULL));
-    const char *good[] = {"a", "a/b.yaml", ".gitignore", "a/..b", "...", "x.git", "bootstrap/README",
-                          "caf\xc3\xa9.yaml"};
+    const char *good[] = {"a",     "a/b.yaml", ".gitignore",       "a/..b",
+                          "...",   "x.git",    "bootstrap/README", "caf\xc3\xa9.yaml"};
     for (size_t i = 0; i < N_OF(good); i++)
         if (gitout_path_problem(good[i]))
             fail_msg("\"%s\" was refused: %s", good[i], gitout_path_problem(good[i]));
