@@ -7,6 +7,7 @@
 #   make fuzz       libFuzzer on the front end (FUZZ_SECONDS=60)
 #   make bench      median timings of the main jobs (RUNS=11)
 #   make valgrind   the main jobs under valgrind: no error, no leak
+#   make golden     rewrite golden/ from the sites (read the diff before committing)
 #   make deps       install what the build needs (Debian packages)
 
 CC       ?= cc
@@ -38,7 +39,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 STAMP    := $(BUILD)/.deps-ok
 
-.PHONY: all deps demo test asan fuzz bench valgrind clean unit
+.PHONY: all deps demo test asan fuzz bench valgrind golden clean unit
 all: $(CROWNC)
 
 deps: $(STAMP)
@@ -88,6 +89,15 @@ test: $(CROWNC) $(UNIT_BINS)
 
 asan:
 	$(MAKE) test SANITIZE=1
+
+# golden/SITE is the tree of sites/SITE, written with the date the suite
+# uses; the suite builds every site again and compares byte for byte.
+GOLDEN_DATE := 1764000000
+golden: $(CROWNC)
+	@for s in sites/*/; do \
+	    s=$${s%/}; \
+	    SOURCE_DATE_EPOCH=$(GOLDEN_DATE) $(CROWNC) build $$s --out golden || exit 1; \
+	done
 
 bench: $(CROWNC)
 	@bash tests/bench/run.sh $(BUILD)

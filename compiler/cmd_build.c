@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "git_out.h"
+#include "site_build.h"
 #include "tree.h"
 
 typedef struct BuildOptions {
@@ -206,30 +207,23 @@ int cmd_build(CliOptions *o, int argc, char **argv)
     int status = parse(o, argc, argv, &b);
     if (status != EXIT_OK)
         return status;
-    DiagList diags;
-    diag_init(&diags);
-    Program p;
+    SiteBuild sb;
     char err[512];
-    char *std = b.stdlib ? NULL : program_default_stdlib();
-    if (!program_load(&p, b.site, b.stdlib ? b.stdlib : std, &diags, err, sizeof err)) {
-        cli_print_diags(o, &diags);
+    SiteBuildStatus built = site_build(&sb, b.site, b.stdlib, err, sizeof err);
+    if (built == SITE_UNREADABLE) {
+        cli_print_diags(o, &sb.diags);
         cli_error("%s", err);
         status = EXIT_USAGE;
     } else {
-        program_check(&p);
-        Tree t = {0};
-        if (!diags.errors && tree_build(&p, &t))
-            status = b.repo ? to_repo(&b, &p, &t) : to_dir(&b, &t);
+        if (built == SITE_BUILT)
+            status = b.repo ? to_repo(&b, &sb.program, &sb.tree) : to_dir(&b, &sb.tree);
         else
             status = EXIT_DIAG;
-        cli_print_diags(o, &diags);
+        cli_print_diags(o, &sb.diags);
         if (status == EXIT_DIAG)
             fprintf(stderr, "crownc: %s: %zu errors: nothing was written\n", b.site,
-                    diags.errors);
-        tree_free(&t);
+                    sb.diags.errors);
     }
-    program_free(&p);
-    free(std);
-    diag_free(&diags);
+    site_build_free(&sb);
     return status;
 }

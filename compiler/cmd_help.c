@@ -16,6 +16,8 @@ static const char overview[] =
     "  explain [CODE]       explain a diagnostic code, or list them all\n"
     "  ast FILE             print the syntax tree of a file (for tooling)\n"
     "  doc [-o FILE]        write the reference of the standard library (Markdown)\n"
+    "  diff SITE --repo PATH\n"
+    "                       what `build --repo` would change, with unified diffs\n"
     "  help [COMMAND]       this text, or the help of one command\n"
     "  --version            print the version\n"
     "\n"
@@ -59,6 +61,18 @@ static const struct {
      "reported and nothing is written (exit 1).\n",
      "  --stdlib DIR       the library to describe (default: the one crownc uses)\n"
      "  -o FILE            write to FILE instead of standard output\n"},
+    {"diff", "crownc diff SITE --repo PATH [--branch B] [--stdlib DIR] [OPTIONS]",
+     "Checks the site and builds its tree exactly as `crownc build` does, then\n"
+     "compares it with the site's directory in branch B (default main) of the\n"
+     "repository, and prints each path that would be added, changed (with a\n"
+     "unified diff) or removed, then a summary. Nothing is written. A missing\n"
+     "repository or branch makes every file added. Exits 0 when nothing would\n"
+     "change, 1 when something would, 2 on a usage or I/O error or when the\n"
+     "site has errors (they are reported; such a site cannot be diffed).\n",
+     "  --repo PATH        the repository `build --repo` commits into\n"
+     "  --branch B         its branch (default main)\n"
+     "  --stdlib DIR       the library to use (default: the one crownc uses)\n"
+     "  --format=FMT       human (default) or json: one object on standard output\n"},
 };
 
 int cmd_help(int argc, char **argv)

@@ -141,6 +141,8 @@ static bool manifest_step(Eval *ev, Env *env, void *p)
     return true;
 }
 
+static const Value *without_nulls(Eval *ev, const Value *v);
+
 static void chart(Ctx *x, const Node *blk, Env *env)
 {
     Node tmp = *blk;
@@ -164,7 +166,9 @@ static void chart(Ctx *x, const Node *blk, Env *env)
         memcpy(keys + 1, v->u.obj.keys, v->u.obj.len * sizeof *keys);
         memcpy(vals + 1, v->u.obj.vals, v->u.obj.len * sizeof *vals);
     }
-    x->c->chart = value_object(x->ev->ar, blk->span, keys, vals, n);
+    /* In Helm values a null deletes the chart's default: an attribute the
+     * site leaves unset must leave the default alone instead. */
+    x->c->chart = without_nulls(x->ev, value_object(x->ev->ar, blk->span, keys, vals, n));
 }
 
 static void body(Ctx *x, const NodeList *items, Env *outer);

@@ -17,6 +17,7 @@ static const struct {
     {"doc", cmd_doc},
     {"manifests", cmd_manifests},
     {"build", cmd_build},
+    {"diff", cmd_diff},
 };
 
 int main(int argc, char **argv)
