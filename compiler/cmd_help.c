@@ -68,11 +68,13 @@ static const struct {
      "unified diff) or removed, then a summary. Nothing is written. A missing\n"
      "repository or branch makes every file added. Exits 0 when nothing would\n"
      "change, 1 when something would, 2 on a usage or I/O error or when the\n"
-     "site has errors (they are reported; such a site cannot be diffed).\n",
+     "site has errors (they are reported; such a site cannot be diffed).\n"
+     "--format=json prints one object on standard output instead: site, prefix,\n"
+     "added, changed (each with its path and diff) and removed; github is not\n"
+     "a format of diff.\n",
      "  --repo PATH        the repository `build --repo` commits into\n"
      "  --branch B         its branch (default main)\n"
-     "  --stdlib DIR       the library to use (default: the one crownc uses)\n"
-     "  --format=FMT       human (default) or json: one object on standard output\n"},
+     "  --stdlib DIR       the library to use (default: the one crownc uses)\n"},
 };
 
 int cmd_help(int argc, char **argv)

@@ -83,8 +83,16 @@ const Value *value_enum(Arena *ar, Span at, const Decl *e, int index)
     return v;
 }
 
+/* Empty lists and objects still get arrays, so that copying their
+ * (zero) elements never passes NULL to memcpy. */
+static void *never_null(Arena *ar, void *p, size_t elem)
+{
+    return p ? p : arena_alloc(ar, elem);
+}
+
 const Value *value_list(Arena *ar, Span at, const Value **items, size_t len)
 {
+    items = never_null(ar, items, sizeof *items);
     Value *v = new_value(ar, V_LIST, at);
     v->u.list.items = items;
     v->u.list.len = len;
@@ -93,6 +101,8 @@ const Value *value_list(Arena *ar, Span at, const Value **items, size_t len)
 
 const Value *value_object(Arena *ar, Span at, const char **keys, const Value **vals, size_t len)
 {
+    keys = never_null(ar, keys, sizeof *keys);
+    vals = never_null(ar, vals, sizeof *vals);
     Value *v = new_value(ar, V_OBJECT, at);
     v->u.obj.keys = keys;
     v->u.obj.vals = vals;

@@ -492,6 +492,69 @@ status_is 0 "explain without a library" explain --stdlib "$TMP/no-such-dir"
 grep -q '^E0020 ' "$TMP/cli.out" && ok || bad "explain without a library lists no codes"
 status_is 0 "explain E0020 without a library" explain --stdlib "$TMP/no-such-dir" E0020
 
+# ---- diff ---------------------------------------------------------------
+section "diff"
+# `crownc diff` against the branch a build wrote: nothing to change, then
+# a changed quota; it never writes to the repository. A disk quota is only
+# in the course's Workspace (cpu, memory and instances also feed the
+# CrownLabs chart's tenant caps), so the change touches exactly that file
+# and the index.
+DREPO="$TMP/diff-repo"
+SOURCE_DATE_EPOCH=1764000000 run_crownc "$TMP/diff.out" build sites/lab --repo "$DREPO" && ok ||
+    { bad "diff: the build that makes the repository failed"; cat "$TMP/diff.out"; }
+repo_state() { (cd "$DREPO" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+repo_state >"$TMP/diff-state.before"
+status_is 0 "diff of an unchanged site" diff sites/lab --repo "$DREPO"
+grep -q '^crownc: lab: no changes$' "$TMP/cli.out" && ok || bad "diff of an unchanged site: no 'no changes'"
+cp -r sites/lab "$TMP/diff-lab"
+sed -i 's/quota { cpu = 4, memory = 8Gi, instances = 2 }/quota { cpu = 4, memory = 8Gi, instances = 2, disk = 50Gi }/' \
+    "$TMP/diff-lab/site.crown"
+timeout 60 "$CROWNC" diff "$TMP/diff-lab" --repo "$DREPO" >"$TMP/diff.stdout" 2>"$TMP/diff.stderr"
+st=$?
+[ "$st" = 1 ] && ok || { bad "diff of a changed site: status $st, expected 1"; cat "$TMP/diff.stderr"; }
+printf 'changed crown.index.json\nchanged workspaces/workspaces/workspace-netlab.yaml\n' >"$TMP/diff.want"
+grep -E '^(added|changed|removed) ' "$TMP/diff.stdout" | cmp -s - "$TMP/diff.want" && ok ||
+    { bad "diff of a changed site lists other paths:"; grep -E '^(added|changed|removed) ' "$TMP/diff.stdout"; }
+grep -qx -- '+    disk: 50Gi' "$TMP/diff.stdout" &&
+    grep -qx -- '--- a/lab/workspaces/workspaces/workspace-netlab.yaml' "$TMP/diff.stdout" && ok ||
+    bad "the diff has no '+    disk: 50Gi' line under the Workspace's header"
+grep -qx 'crownc: lab: 0 added, 2 changed, 0 removed' "$TMP/diff.stderr" && ok ||
+    bad "diff of a changed site: wrong summary: $(cat "$TMP/diff.stderr")"
+timeout 60 "$CROWNC" diff "$TMP/diff-lab" --repo "$DREPO" --format=json >"$TMP/diff.json" 2>/dev/null
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+paths = [c["path"] for c in d["changed"]]
+ws = [c["diff"] for c in d["changed"] if c["path"].endswith("workspace-netlab.yaml")]
+sys.exit(0 if d["site"] == "lab" and d["prefix"] == "lab" and d["added"] == [] and
+         d["removed"] == [] and paths == ["crown.index.json",
+                                          "workspaces/workspaces/workspace-netlab.yaml"] and
+         "\n+    disk: 50Gi\n" in ws[0] else 1)' "$TMP/diff.json" 2>/dev/null && ok ||
+    bad "diff --format=json is not the expected object"
+run_crownc "$TMP/diff.color" diff "$TMP/diff-lab" --repo "$DREPO" --color=always
+grep -q "$(printf '\033')\[32m+    disk: 50Gi" "$TMP/diff.color" && ok || bad "diff --color=always: no green addition"
+colored "$TMP/diff.stdout" && bad "diff: colour when standard output is not a terminal" || ok
+# Nothing to compare with: every file is added, and diff says why.
+nfiles=$(git -C "$DREPO" ls-tree -r --name-only main lab | wc -l)
+status_is 1 "diff against a missing branch" diff sites/lab --repo "$DREPO" --branch other
+grep -q 'branch other does not exist' "$TMP/cli.out" &&
+    grep -q "crownc: lab: $nfiles added, 0 changed, 0 removed" "$TMP/cli.out" && ok ||
+    { bad "diff against a missing branch: not every file added, or no note"; tail -3 "$TMP/cli.out"; }
+status_is 1 "diff against a missing repository" diff sites/lab --repo "$TMP/no-repo"
+grep -q 'is not a repository yet' "$TMP/cli.out" && [ ! -e "$TMP/no-repo" ] && ok ||
+    bad "diff against a missing repository: no note, or it was created"
+repo_state | cmp -s - "$TMP/diff-state.before" && ok || bad "diff wrote into the repository"
+# Errors: a directory that is not a repository, a site with errors, usage.
+status_is 2 "diff against a directory that is not a repository" diff sites/lab --repo "$TMP/lib"
+cp -r sites/lab "$TMP/diff-broken"
+sed -i 's/memory = 8Gi, instances = 2 }/memory = 8GB, instances = 2 }/' "$TMP/diff-broken/site.crown"
+status_is 2 "diff of a site with errors" diff "$TMP/diff-broken" --repo "$DREPO"
+grep -q 'error\[' "$TMP/cli.out" && grep -q 'cannot be diffed' "$TMP/cli.out" && ok ||
+    bad "diff of a site with errors: no diagnostics or no 'cannot be diffed'"
+status_is 2 "diff without --repo" diff sites/lab
+status_is 2 "diff with --format=github" diff sites/lab --repo "$DREPO" --format=github
+status_is 2 "diff with two sites" diff sites/lab sites/lab --repo "$DREPO"
+status_is 0 "help diff" help diff
+
 echo
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
