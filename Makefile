@@ -90,13 +90,16 @@ test: $(CROWNC) $(UNIT_BINS)
 asan:
 	$(MAKE) test SANITIZE=1
 
-# golden/SITE is the tree of sites/SITE, written with the date the suite
-# uses; the suite builds every site again and compares byte for byte.
+# golden/ENGINE/SITE is the tree of sites/SITE wired for ENGINE, written
+# with the date the suite uses; the suite builds every one again and
+# compares byte for byte.
 GOLDEN_DATE := 1764000000
 golden: $(CROWNC)
-	@for s in sites/*/; do \
-	    s=$${s%/}; \
-	    SOURCE_DATE_EPOCH=$(GOLDEN_DATE) $(CROWNC) build $$s --out golden || exit 1; \
+	@for e in flux argocd; do \
+	    for s in sites/*/; do \
+	        SOURCE_DATE_EPOCH=$(GOLDEN_DATE) $(CROWNC) build $${s%/} --engine $$e \
+	            --out golden/$$e || exit 1; \
+	    done; \
 	done
 
 bench: $(CROWNC)

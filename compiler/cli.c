@@ -46,19 +46,24 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return NULL;
 }
 
-int cli_stdlib_option(const char **dir, int argc, char **argv, int *i)
+int cli_value_option(const char *name, const char **out, int argc, char **argv, int *i)
 {
-    const char *v = option_value(argc, argv, i, "--stdlib");
+    const char *v = option_value(argc, argv, i, name);
     if (!v)
         return 0;
     if (!*v) {
         /* option_value has already said so when the value is missing. */
-        if (strcmp(argv[*i], "--stdlib") != 0)
-            cli_error("--stdlib needs a value");
+        if (strcmp(argv[*i], name) != 0)
+            cli_error("%s needs a value", name);
         return -1;
     }
-    *dir = v;
+    *out = v;
     return 1;
+}
+
+int cli_stdlib_option(const char **dir, int argc, char **argv, int *i)
+{
+    return cli_value_option("--stdlib", dir, argc, argv, i);
 }
 
 int cli_render_option(CliOptions *o, int argc, char **argv, int *i)

@@ -23,6 +23,8 @@ int cli_render_option(CliOptions *o, int argc, char **argv, int *i);
 /* Parses --stdlib DIR (or --stdlib=DIR) at argv[*i] into *dir, the same
  * way: 1 consumed, 0 not this option, -1 no value (message printed). */
 int cli_stdlib_option(const char **dir, int argc, char **argv, int *i);
+/* The same for any option NAME with a value (NAME VALUE or NAME=VALUE). */
+int cli_value_option(const char *name, const char **out, int argc, char **argv, int *i);
 /* Prints diags to stderr (or stdout for --format=json) as o asks. */
 void cli_print_diags(const CliOptions *o, DiagList *diags);
 /* True when diagnostics should be coloured by default: stderr is a

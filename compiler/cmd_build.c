@@ -19,39 +19,22 @@ typedef struct BuildOptions {
     const char *site, *stdlib, *out, *repo, *branch;
     const char *author;   /* "Name <email>" */
     const char *date;     /* seconds since the epoch */
+    const char *engine;   /* flux or argocd instead of the site's choice */
 } BuildOptions;
 
 static const char usage[] =
     "usage: crownc build SITE (--out DIR | --repo PATH [--branch B]) "
-    "[--author \"NAME <EMAIL>\"] [--date EPOCH] [--stdlib DIR]";
-
-static int value_option(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return 0;
-    if (argv[*i][n] == '=') {
-        *out = argv[*i] + n + 1;
-        return 1;
-    }
-    if (argv[*i][n] != '\0')
-        return 0;
-    if (*i + 1 >= argc) {
-        cli_error("build: %s needs a value", name);
-        return -1;
-    }
-    *out = argv[++*i];
-    return 1;
-}
+    "[--engine flux|argocd] [--author \"NAME <EMAIL>\"] [--date EPOCH] [--stdlib DIR]";
 
 static int parse(CliOptions *o, int argc, char **argv, BuildOptions *b)
 {
-    static const char *const names[] = {"--out", "--repo", "--branch", "--author", "--date"};
+    static const char *const names[] = {"--out", "--repo", "--branch", "--author", "--date",
+                                        "--engine"};
     for (int i = 0; i < argc; i++) {
-        const char **slots[] = {&b->out, &b->repo, &b->branch, &b->author, &b->date};
+        const char **slots[] = {&b->out, &b->repo, &b->branch, &b->author, &b->date, &b->engine};
         int r = cli_stdlib_option(&b->stdlib, argc, argv, &i);
-        for (size_t k = 0; r == 0 && k < 5; k++)
-            r = value_option(argc, argv, &i, names[k], slots[k]);
+        for (size_t k = 0; r == 0 && k < 6; k++)
+            r = cli_value_option(names[k], slots[k], argc, argv, &i);
         if (r == 0 && argv[i][0] == '-')
             r = cli_render_option(o, argc, argv, &i);
         if (r < 0)
@@ -209,7 +192,7 @@ int cmd_build(CliOptions *o, int argc, char **argv)
         return status;
     SiteBuild sb;
     char err[512];
-    SiteBuildStatus built = site_build(&sb, b.site, b.stdlib, err, sizeof err);
+    SiteBuildStatus built = site_build(&sb, b.site, b.stdlib, b.engine, err, sizeof err);
     if (built == SITE_UNREADABLE) {
         cli_print_diags(o, &sb.diags);
         cli_error("%s", err);

@@ -23,31 +23,14 @@
 enum { DIFF_SAME = EXIT_OK, DIFF_CHANGES = 1 };
 
 typedef struct DiffOptions {
-    const char *site, *stdlib, *repo, *branch;
+    const char *site, *stdlib, *repo, *branch, *engine;
     const char *color; /* the last --color value, NULL when none was given */
 } DiffOptions;
 
-static const char usage[] = "usage: crownc diff SITE --repo PATH [--branch B] [--stdlib DIR] "
+static const char usage[] = "usage: crownc diff SITE --repo PATH [--branch B] [--engine E] [--stdlib DIR] "
                             "[--format=human|json] [--color=WHEN]";
 
 /* ---- options ---- */
-
-static int value_option(int argc, char **argv, int *i, const char *name, const char **out)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0 || (argv[*i][n] != '=' && argv[*i][n] != '\0'))
-        return 0;
-    if (argv[*i][n] == '=') {
-        *out = argv[*i] + n + 1;
-        return 1;
-    }
-    if (*i + 1 >= argc) {
-        cli_error("diff: %s needs a value", name);
-        return -1;
-    }
-    *out = argv[++*i];
-    return 1;
-}
 
 /* The shared parser sets o->render.color, but "auto" there looks at
  * standard error; the diff goes to standard output, so remember what was
@@ -65,9 +48,11 @@ static int parse_one(CliOptions *o, int argc, char **argv, int *i, DiffOptions *
 {
     int r = cli_stdlib_option(&d->stdlib, argc, argv, i);
     if (r == 0)
-        r = value_option(argc, argv, i, "--repo", &d->repo);
+        r = cli_value_option("--repo", &d->repo, argc, argv, i);
     if (r == 0)
-        r = value_option(argc, argv, i, "--branch", &d->branch);
+        r = cli_value_option("--branch", &d->branch, argc, argv, i);
+    if (r == 0)
+        r = cli_value_option("--engine", &d->engine, argc, argv, i);
     if (r == 0 && argv[*i][0] == '-')
         r = render_option(o, argc, argv, i, d);
     if (r == 0 && argv[*i][0] != '-' && !d->site) {
@@ -360,7 +345,7 @@ int cmd_diff(CliOptions *o, int argc, char **argv)
         return status;
     SiteBuild sb;
     char err[512];
-    SiteBuildStatus built = site_build(&sb, d.site, d.stdlib, err, sizeof err);
+    SiteBuildStatus built = site_build(&sb, d.site, d.stdlib, d.engine, err, sizeof err);
     if (built == SITE_BUILT) {
         status = diff_tree(o, &d, &sb);
     } else {

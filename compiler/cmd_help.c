@@ -10,7 +10,9 @@ static const char overview[] =
     "usage: crownc COMMAND [OPTIONS] [FILE...]\n"
     "\n"
     "commands:\n"
-    "  check FILE...        read site files and report every problem\n"
+    "  check SITE...        type, evaluate and check sites; report every problem\n"
+    "  build SITE (--out DIR | --repo PATH)\n"
+    "                       render the site's tree; write it or commit it\n"
     "  fmt [--check] [-w] FILE...\n"
     "                       print, check or rewrite files in canonical layout\n"
     "  explain [CODE]       explain a diagnostic code, or list them all\n"
@@ -18,11 +20,12 @@ static const char overview[] =
     "  doc [-o FILE]        write the reference of the standard library (Markdown)\n"
     "  diff SITE --repo PATH\n"
     "                       what `build --repo` would change, with unified diffs\n"
+    "  manifests SITE       the site's objects, one JSON object per line\n"
     "  help [COMMAND]       this text, or the help of one command\n"
     "  --version            print the version\n"
     "\n"
     "exit status: 0 ok, 1 errors were reported, 2 usage or I/O error\n"
-    "documentation: docs/language.md, docs/cli.md\n";
+    "documentation: docs/language.md, docs/model.md, docs/output.md, docs/cli.md\n";
 
 static const char diag_options[] =
     "  --format=FMT       human (default), json (on stdout) or github (annotations)\n"
@@ -34,9 +37,29 @@ static const struct {
     const char *name, *usage, *text;
     const char *options; /* the command's own, listed before the diagnostic ones */
 } topics[] = {
-    {"check", "crownc check [OPTIONS] FILE...",
-     "Reads each FILE (- is standard input) and reports every syntax problem with\n"
-     "its file, line and column. Exits 1 if any error was reported.\n", NULL},
+    {"check", "crownc check [--syntax] [--stdlib DIR] [OPTIONS] SITE...",
+     "Reads each SITE (a .crown file, or a directory holding site.crown), its\n"
+     "imports and the standard library; types and evaluates it and runs every\n"
+     "check, reporting every problem with its file, line and column. Exits 1 if\n"
+     "any error was reported.\n",
+     "  --syntax           only parse: each argument is one file (- is standard input)\n"
+     "  --stdlib DIR       the library to use (default: the one next to crownc)\n"},
+    {"build", "crownc build SITE (--out DIR | --repo PATH [--branch B]) [OPTIONS]",
+     "Checks the site and, if it has no error, renders its tree (docs/output.md):\n"
+     "--out writes it below DIR, --repo commits it into branch B (default main)\n"
+     "of the repository, only if it changed. The commit's date is --date or\n"
+     "SOURCE_DATE_EPOCH: the same sources and date give the same commit.\n",
+     "  --out DIR          write DIR/PREFIX instead of committing\n"
+     "  --repo PATH        the repository to commit into (created if missing)\n"
+     "  --branch B         its branch (default main)\n"
+     "  --engine E         flux or argocd instead of the site's gitops\n"
+     "  --author \"N <E>\"   author and committer (default crownc <crownc@localhost>)\n"
+     "  --date EPOCH       the commit's date, in seconds since the epoch\n"
+     "  --stdlib DIR       the library to use (default: the one next to crownc)\n"},
+    {"manifests", "crownc manifests [--stdlib DIR] SITE",
+     "Checks the site and prints every object it produces, one JSON object per\n"
+     "line: component, layer and object. Secrets are printed as \"<secret>\".\n",
+     "  --stdlib DIR       the library to use (default: the one next to crownc)\n"},
     {"fmt", "crownc fmt [--check] [-w] [OPTIONS] FILE...",
      "Prints each FILE in canonical layout. With --check, prints the names of\n"
      "files that are not formatted and exits 1 if there are any. With -w,\n"
@@ -74,6 +97,7 @@ static const struct {
      "a format of diff.\n",
      "  --repo PATH        the repository `build --repo` commits into\n"
      "  --branch B         its branch (default main)\n"
+     "  --engine E         flux or argocd instead of the site's gitops\n"
      "  --stdlib DIR       the library to use (default: the one crownc uses)\n"},
 };
 

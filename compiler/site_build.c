@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-SiteBuildStatus site_build(SiteBuild *sb, const char *path, const char *stdlib, char *err,
-                           size_t errlen)
+SiteBuildStatus site_build(SiteBuild *sb, const char *path, const char *stdlib,
+                           const char *engine, char *err, size_t errlen)
 {
     memset(sb, 0, sizeof *sb);
     diag_init(&sb->diags);
@@ -16,7 +16,7 @@ SiteBuildStatus site_build(SiteBuild *sb, const char *path, const char *stdlib, 
     program_check(&sb->program);
     /* A site with errors has no meaningful tree; tree_build reports what
      * it cannot write as errors of its own. */
-    if (!sb->diags.errors && tree_build(&sb->program, &sb->tree))
+    if (!sb->diags.errors && tree_build(&sb->program, engine, &sb->tree))
         return SITE_BUILT;
     return SITE_HAS_ERRORS;
 }

@@ -27,10 +27,11 @@ typedef struct SiteBuild {
 } SiteBuild;
 
 /* Loads the site at path with the library in stdlib (NULL: the default
- * one, program_default_stdlib), checks it and renders its tree. sb is
- * always filled and must be released with site_build_free. */
-SiteBuildStatus site_build(SiteBuild *sb, const char *path, const char *stdlib, char *err,
-                           size_t errlen);
+ * one, program_default_stdlib), checks it and renders its tree for engine
+ * ("flux", "argocd", or NULL: the site's gitops). sb is always filled and
+ * must be released with site_build_free. */
+SiteBuildStatus site_build(SiteBuild *sb, const char *path, const char *stdlib,
+                           const char *engine, char *err, size_t errlen);
 void site_build_free(SiteBuild *sb);
 
 #endif

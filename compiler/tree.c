@@ -78,6 +78,14 @@ static const char *field_text(const Value *rec, const char *key)
     return v && v->kind == V_STRING ? v->u.str.s : NULL;
 }
 
+/* An Argo CD setting of the site, or its default when the site chose
+ * Flux and the tree is built for Argo CD anyway (--engine). */
+static const char *argo_setting(const Build *b, const char *key, const char *dflt)
+{
+    const char *v = field_text(b->gitops, key);
+    return v ? v : dflt;
+}
+
 /* ---- files ---- */
 
 static void add_file(Build *b, const char *path, const char *data, size_t len)
@@ -359,8 +367,8 @@ static int layer_index(const char *layer)
 
 static void argo_app(Build *b, const Component *c)
 {
-    const char *argo_ns = field_text(b->gitops, "namespace");
-    const char *project = field_text(b->gitops, "project");
+    const char *argo_ns = argo_setting(b, "namespace", "argocd");
+    const char *project = argo_setting(b, "project", "default");
     const Value *sources[2];
     size_t n = 0;
     if (c->chart)
@@ -402,11 +410,11 @@ static void argo_app(Build *b, const Component *c)
 
 static void argo_wiring(Build *b)
 {
-    const char *argo_ns = field_text(b->gitops, "namespace");
+    const char *argo_ns = argo_setting(b, "namespace", "argocd");
     for (size_t i = 0; i < b->p->components.len; i++)
         argo_app(b, &b->p->components.at[i]);
     const Value *spec = obj(
-        b, "project", value_get(b->gitops, "project"), "source",
+        b, "project", str(b, argo_setting(b, "project", "default")), "source",
         obj(b, "repoURL", value_get(b->gitops, "url"), "targetRevision",
             value_get(b->gitops, "branch"), "path",
             str(b, prefix_path(b, "gitops", "apps") + 2), NULL),
@@ -459,7 +467,7 @@ static void bootstrap_readme(Build *b)
     if (b->flux)
         sb_printf(&r, flux_steps, b->t->prefix, layers.data ? layers.data : "none");
     else
-        sb_printf(&r, argo_steps, field_text(b->gitops, "namespace"),
+        sb_printf(&r, argo_steps, argo_setting(b, "namespace", "argocd"),
                   layers.data ? layers.data : "none", b->t->prefix);
     add_file(b, "bootstrap/README.md", r.data, r.len);
     sb_free(&r);
@@ -588,7 +596,7 @@ static void index_file(Build *b)
     sb_free(&j);
 }
 
-bool tree_build(Program *p, Tree *t)
+bool tree_build(Program *p, const char *engine, Tree *t)
 {
     memset(t, 0, sizeof *t);
     Build b = {p, &p->ev, t, NULL, false, {0}, true};
@@ -601,7 +609,12 @@ bool tree_build(Program *p, Tree *t)
                    "the site has no name or no gitops settings");
         return false;
     }
-    b.flux = strcmp(b.gitops->u.obj.decl->name, "flux") == 0;
+    if (engine && strcmp(engine, "flux") != 0 && strcmp(engine, "argocd") != 0) {
+        diag_error(p->diags, "E0408", source_span(p->units[0].src, 0, 0),
+                   "unknown GitOps engine \"%s\": flux or argocd", engine);
+        return false;
+    }
+    b.flux = strcmp(engine ? engine : b.gitops->u.obj.decl->name, "flux") == 0;
     const char *path = field_text(b.gitops, "path");
     t->site = strdup(name);
     t->prefix = strdup(path ? path : name);

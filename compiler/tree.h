@@ -39,9 +39,12 @@ typedef struct Tree {
     size_t len, cap;
 } Tree;
 
-/* Renders the components of p (checked without errors) into t. Problems
- * (an object that cannot be written) are diagnostics; returns false then. */
-bool tree_build(Program *p, Tree *t);
+/* Renders the components of p (checked without errors) into t, wired for
+ * engine ("flux" or "argocd"; NULL: what the site's gitops says, the
+ * other engine's settings taking their defaults). Problems (an object
+ * that cannot be written, an unknown engine) are diagnostics; returns
+ * false then. */
+bool tree_build(Program *p, const char *engine, Tree *t);
 void tree_free(Tree *t);
 
 /* Writes t below dir/PREFIX, replacing what was there: the new subtree is

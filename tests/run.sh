@@ -185,6 +185,52 @@ st=$?
 after=$(cat "$TMP/repo/refs/heads/main" 2>/dev/null || git -C "$TMP/repo" rev-parse main 2>/dev/null)
 [ "$st" = 1 ] && [ "$first" = "$after" ] && ok ||
     bad "a broken site: status $st, branch $first -> $after"
+# One course's quota changes: that course's Workspace and the index, nothing else.
+cp -r sites/lab "$TMP/quota-lab"
+sed -i 's/quota { cpu = 4, memory = 8Gi, instances = 2 }/quota { cpu = 6, memory = 8Gi, instances = 2 }/' \
+    "$TMP/quota-lab/site.crown"
+timeout 60 "$CROWNC" diff "$TMP/quota-lab" --repo "$TMP/repo" --format=json >"$TMP/diff.json" \
+    2>/dev/null
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+paths = sorted(c["path"] for c in d["changed"])
+sys.exit(0 if paths == ["crown.index.json", "workspaces/workspaces/workspace-netlab.yaml"]
+         and not d["added"] and not d["removed"] else 1)' "$TMP/diff.json" 2>/dev/null &&
+    ok || { bad "a quota change touches more than its Workspace and the index"; python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print([c[\"path\"] for c in d[\"changed\"]], d[\"added\"], d[\"removed\"])" "$TMP/diff.json"; }
+build_ok "build the changed quota" "$TMP/quota-lab" --repo "$TMP/repo"
+grep -q "lab: 0 added, 2 changed, 0 removed" "$TMP/build.out" && ok ||
+    bad "the quota commit's summary is not '0 added, 2 changed, 0 removed'"
+# A build that cannot move the branch (its lock is held) fails clearly and
+# leaves the branch and the repository as they were.
+before=$(cat "$TMP/repo/refs/heads/main" 2>/dev/null)
+: >"$TMP/repo/.git/refs/heads/main.lock" 2>/dev/null || : >"$TMP/repo/refs/heads/main.lock"
+run_crownc "$TMP/build.out" build sites/lab --repo "$TMP/repo"
+st=$?
+rm -f "$TMP/repo/.git/refs/heads/main.lock" "$TMP/repo/refs/heads/main.lock"
+after=$(cat "$TMP/repo/refs/heads/main" 2>/dev/null)
+[ "$st" = 2 ] && [ "$before" = "$after" ] && grep -q "lock" "$TMP/build.out" && ok ||
+    { bad "a held lock: status $st"; cat "$TMP/build.out"; }
+if command -v git >/dev/null 2>&1; then
+    git -C "$TMP/repo" fsck --strict >/dev/null 2>&1 && ok || bad "git fsck after a failed build"
+else
+    echo "skip: git fsck (git is not installed)"
+fi
+# Two builds at once into one repository: each commits, or fails saying
+# to run again, and nothing is lost.
+for s in lab department; do
+    (for try in 1 2 3; do
+        timeout 60 "$CROWNC" build sites/$s --repo "$TMP/race" >>"$TMP/race-$s.out" 2>&1 && break
+    done) &
+done
+wait
+grep -h "crownc: build:" "$TMP"/race-*.out | grep -v -e "moved while building; run again" \
+    -e "refusing to create one there" -e "lock" && bad "a concurrent build failed unclearly" || ok
+if command -v git >/dev/null 2>&1; then
+    [ "$(git -C "$TMP/race" ls-tree --name-only main | tr '\n' ' ')" = "department lab " ] && ok ||
+        { bad "concurrent builds lost a site"; cat "$TMP"/race-*.out; }
+else
+    echo "skip: concurrent builds' result (git is not installed)"
+fi
 # Hostile text stays text; hostile names are refused.
 cp -r sites/lab "$TMP/hostile"
 python3 - "$TMP/hostile/site.crown" <<'PY'
@@ -208,21 +254,23 @@ run_crownc "$TMP/build.out" build "$TMP/hostile" --out "$TMP/h-out2"
     bad "a hostile name was not refused"
 # Every site's tree is pinned byte for byte in golden/ (make golden
 # rewrites it; read the diff before committing it).
-for s in sites/*/; do
-    s=${s%/}
-    name=$(basename "$s")
-    build_ok "build $s for golden/" "$s" --out "$TMP/golden"
-    if diff -r "golden/$name" "$TMP/golden/$name" >"$TMP/golden.diff" 2>&1; then
-        ok
-    else
-        bad "the tree of $s differs from golden/$name (make golden, then read the diff)"
-        head -30 "$TMP/golden.diff"
-    fi
+for e in flux argocd; do
+    for s in sites/*/; do
+        s=${s%/}
+        name=$(basename "$s")
+        build_ok "build $s for golden/$e" "$s" --engine $e --out "$TMP/golden/$e"
+        if diff -r "golden/$e/$name" "$TMP/golden/$e/$name" >"$TMP/golden.diff" 2>&1; then
+            ok
+        else
+            bad "the $e tree of $s differs from golden/$e/$name (make golden, read the diff)"
+            head -30 "$TMP/golden.diff"
+        fi
+    done
 done
 # Each tree is one cluster's: validated on its own (two sites share CRDs
 # and namespaces, which in one input would count as duplicates).
 if [ -x "$VALIDATE" ] && python3 -c 'import yaml, jsonschema' 2>/dev/null; then
-    for g in golden/*/; do
+    for g in golden/*/*/; do
         if "$VALIDATE" --strict --jobs 2 "$g" >"$TMP/validate.out" 2>&1 &&
             grep -q ' 0 invalid, 0 skipped' "$TMP/validate.out"; then
             ok
