@@ -41,6 +41,7 @@ int cmd_doc(CliOptions *o, int argc, char **argv);
 int cmd_manifests(CliOptions *o, int argc, char **argv);
 int cmd_build(CliOptions *o, int argc, char **argv);
 int cmd_diff(CliOptions *o, int argc, char **argv);
+int cmd_keygen(CliOptions *o, int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

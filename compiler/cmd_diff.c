@@ -6,8 +6,6 @@
  * The tree is built by the same steps as build (site_build.h) and
  * compared with gitout_compare, which reads the repository and writes
  * nothing, not even objects. */
-#include <dirent.h>
-#include <errno.h>
 #include <git2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,21 +97,6 @@ static bool diff_color(const CliOptions *o, const DiffOptions *d)
  * file would be added. */
 typedef enum Baseline { BASE_BRANCH, BASE_NO_BRANCH, BASE_NO_REPO } Baseline;
 
-/* build creates a repository in a directory that is missing or empty, so
- * diff treats such a path as an empty repository (git_out.c's rule). */
-static bool missing_or_empty(const char *path)
-{
-    DIR *dir = opendir(path);
-    if (!dir)
-        return errno == ENOENT;
-    bool empty = true;
-    struct dirent *e;
-    while (empty && (e = readdir(dir)))
-        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0;
-    closedir(dir);
-    return empty;
-}
-
 /* gitout_compare treats an unborn branch as empty without saying so; this
  * tells the two cases apart for the note. Read-only. */
 static bool branch_exists(const char *repo, const char *branch)
@@ -162,7 +145,7 @@ static bool compare(const DiffOptions *d, const Tree *t, GitOutChanges *c, Basel
     *base = BASE_BRANCH;
     /* A bad branch name or path is GITOUT_INVALID, checked before the
      * repository is opened: only "cannot open" falls through here. */
-    if (st == GITOUT_ERROR && missing_or_empty(d->repo)) {
+    if (st == GITOUT_ERROR && gitout_repo_creatable(d->repo)) {
         all_added(t, c);
         *base = BASE_NO_REPO;
         st = GITOUT_OK;

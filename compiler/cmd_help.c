@@ -21,6 +21,7 @@ static const char overview[] =
     "  diff SITE --repo PATH\n"
     "                       what `build --repo` would change, with unified diffs\n"
     "  manifests SITE       the site's objects, one JSON object per line\n"
+    "  keygen FILE          write a new site master key to FILE (mode 0600)\n"
     "  help [COMMAND]       this text, or the help of one command\n"
     "  --version            print the version\n"
     "\n"
@@ -84,6 +85,13 @@ static const struct {
      "reported and nothing is written (exit 1).\n",
      "  --stdlib DIR       the library to describe (default: the one crownc uses)\n"
      "  -o FILE            write to FILE instead of standard output\n"},
+    {"keygen", "crownc keygen [--force-stdout] FILE",
+     "Writes a new site master key to FILE: 32 random bytes as 64 hex digits\n"
+     "and a newline, in a new file of mode 0600. An existing FILE is never\n"
+     "replaced. Generated secrets are derived from this key: keep it out of\n"
+     "the repository and back it up. FILE - prints the key on standard output\n"
+     "instead, and only with --force-stdout.\n",
+     "  --force-stdout     allow FILE - (the key on standard output)\n"},
     {"diff", "crownc diff SITE --repo PATH [--branch B] [--stdlib DIR] [OPTIONS]",
      "Checks the site and builds its tree exactly as `crownc build` does, then\n"
      "compares it with the site's directory in branch B (default main) of the\n"
@@ -110,7 +118,9 @@ int cmd_help(int argc, char **argv)
     for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++) {
         if (strcmp(argv[0], topics[i].name) == 0) {
             printf("usage: %s\n\n%s", topics[i].usage, topics[i].text);
-            if (strcmp(argv[0], "explain") != 0)
+            if (strcmp(argv[0], "keygen") == 0)
+                printf("\noptions:\n%s", topics[i].options);
+            else if (strcmp(argv[0], "explain") != 0)
                 printf("\noptions:\n%s%s", topics[i].options ? topics[i].options : "",
                        diag_options);
             return EXIT_OK;

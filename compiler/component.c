@@ -304,6 +304,14 @@ static bool dns_subdomain(const char *s)
     return true;
 }
 
+/* A namespace is a DNS label: no dots, at most 63 bytes. It is also a
+ * directory of the tree, so "kustomization.yaml" or "x.yaml" would
+ * collide with the files beside it. */
+static bool dns_label(const char *s)
+{
+    return strlen(s) <= 63 && !strchr(s, '.') && dns_subdomain(s);
+}
+
 static bool cluster_scoped(Ctx *x, const char *kind)
 {
     bool found;
@@ -374,8 +382,11 @@ static bool complete(Ctx *x, const Value *obj, const Node *blk, Span origin, Man
         }
         meta = with_key(ev, meta, "namespace", value_string(ev->ar, blk->span, ns, strlen(ns)));
     }
-    if (ns && !dns_subdomain(ns)) {
-        eval_error(ev, "E0405", blk->span, "\"%s\" cannot name a namespace", ns);
+    if (ns && !dns_label(ns)) {
+        Diag *d = eval_error(ev, "E0405", nsv ? nsv->at : blk->span, "\"%s\" cannot name a "
+                             "namespace", ns);
+        diag_set_hint(d, "a namespace is a DNS label: lowercase letters, digits and inner '-', "
+                         "at most 63 characters");
         return false;
     }
     meta = with_key(ev, meta, "labels", common_labels(x, meta, blk->span));

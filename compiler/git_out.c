@@ -285,7 +285,7 @@ static GitOutStatus check_request(const GitOutRequest *req, char **refname, char
 
 /* A directory that does not exist or holds nothing may become a
  * repository; anything else that is not one is someone else's data. */
-static bool missing_or_empty(const char *path)
+bool gitout_repo_creatable(const char *path)
 {
     DIR *d = opendir(path);
     if (!d)
@@ -301,7 +301,7 @@ static bool missing_or_empty(const char *path)
 static GitOutStatus create_repo(const GitOutRequest *req, git_repository **out, char *err,
                                 size_t errlen)
 {
-    if (!missing_or_empty(req->repo))
+    if (!gitout_repo_creatable(req->repo))
         return fail(err, errlen, GITOUT_ERROR,
                     "%s is not a git repository, and not empty: refusing to create one there",
                     req->repo);

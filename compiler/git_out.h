@@ -158,6 +158,11 @@ void gitout_plan_free(GitOutPlan *plan);
 void gitout_changes_free(GitOutChanges *c);
 void gitout_result_free(GitOutResult *res);
 
+/* True when path is a missing or empty directory, which gitout_prepare
+ * would make a repository of (and `crownc diff` treats as one that is
+ * empty); anything else that is not a repository is someone's data. */
+bool gitout_repo_creatable(const char *path);
+
 /* NULL when path is a valid relative path, else a short static reason.
  * Exposed so the emitter can refuse a path before it builds a file. */
 const char *gitout_path_problem(const char *path);

@@ -18,6 +18,7 @@ static const struct {
     {"manifests", cmd_manifests},
     {"build", cmd_build},
     {"diff", cmd_diff},
+    {"keygen", cmd_keygen},
 };
 
 int main(int argc, char **argv)

@@ -16,7 +16,14 @@
 
 #include "component.h"
 #include "diag_render.h"
+#include "git_out.h"
 #include "yaml_out.h"
+
+/* An object's file, and where the object comes from. */
+typedef struct Placed {
+    size_t file;           /* index in Tree.files, before sorting */
+    Span at;
+} Placed;
 
 typedef struct Build {
     Program *p;
@@ -25,6 +32,8 @@ typedef struct Build {
     const Value *gitops;   /* the site's gitops variant */
     bool flux;
     StrBuf index;          /* entries of crown.index.json, comma-separated */
+    Placed *placed;        /* every object's file, for unique_paths */
+    size_t nplaced, capplaced;
     bool ok;
 } Build;
 
@@ -210,6 +219,13 @@ static void emit(Build *b, const Component *c, const Manifest *m)
     sb_printf(&path, "%s-%s.yaml", kind, m->name);
     free(kind);
     if (render(b, m->obj, m->at, &text)) {
+        if (b->nplaced == b->capplaced) {
+            b->capplaced = b->capplaced ? b->capplaced * 2 : 64;
+            b->placed = realloc(b->placed, b->capplaced * sizeof *b->placed);
+            if (!b->placed)
+                abort();
+        }
+        b->placed[b->nplaced++] = (Placed){b->t->len, m->at};
         add_file(b, path.data, text.data, text.len);
         index_entry(b, path.data, text.data, text.len, m, c->decl->name);
     }
@@ -308,6 +324,17 @@ static const Value *gitops_meta(Build *b, const char *name, const char *ns)
                    "app.kubernetes.io/part-of", str(b, "crownlabs"), NULL), NULL);
 }
 
+/* "SITE-gitops": layers are named SITE-LAYER, and no layer is "gitops". */
+static const char *wiring_name(Build *b)
+{
+    StrBuf s;
+    sb_init(&s);
+    sb_printf(&s, "%s-gitops", b->t->site);
+    char *r = arena_strndup(b->ev->ar, s.data, s.len);
+    sb_free(&s);
+    return r;
+}
+
 static void flux_wiring(Build *b)
 {
     const char *site = b->t->site;
@@ -317,6 +344,17 @@ static void flux_wiring(Build *b)
                    "spec", obj(b, "interval", str(b, "1m"), "url", value_get(b->gitops, "url"),
                                "ref", obj(b, "branch", value_get(b->gitops, "branch"), NULL),
                                NULL), NULL));
+    /* The wiring reconciles itself, as `flux bootstrap` does: a layer
+     * that a later build adds (the first person, the first course) gets
+     * its Kustomization from git, not from another `kubectl apply`. */
+    emit_plain(b, "gitops/kustomization-gitops.yaml",
+               obj(b, "apiVersion", str(b, "kustomize.toolkit.fluxcd.io/v1"), "kind",
+                   str(b, "Kustomization"), "metadata",
+                   gitops_meta(b, wiring_name(b), "flux-system"),
+                   "spec", obj(b, "interval", str(b, "10m"), "path",
+                               str(b, prefix_path(b, "gitops", NULL)), "prune", boolean(b, true),
+                               "sourceRef", obj(b, "kind", str(b, "GitRepository"), "name",
+                                                str(b, site), NULL), NULL), NULL));
     size_t n;
     const char *const *layers = component_layers(&n);
     const char *prev = NULL;
@@ -585,6 +623,53 @@ static void kustomizations(Build *b)
 
 /* ---- the whole tree ---- */
 
+static const Tree *placed_tree; /* for by_placed_path: qsort has no context */
+
+static int by_placed_path(const void *x, const void *y)
+{
+    const Placed *a = x, *b = y;
+    int c = strcmp(placed_tree->files[a->file].path, placed_tree->files[b->file].path);
+    return c ? c : (a->file > b->file) - (a->file < b->file);
+}
+
+/* Two objects of one component with one file: kinds that differ only in
+ * case or API group ("Tenant" of two groups), or a chart's HelmRelease
+ * and a manifest of the same name. Identities differ, so components_eval
+ * lets them pass, but the second file would replace the first. Sorted by
+ * path, then by production order, so the report is the same every run. */
+static void unique_paths(Build *b)
+{
+    placed_tree = b->t;
+    qsort(b->placed, b->nplaced, sizeof *b->placed, by_placed_path);
+    placed_tree = NULL;
+    for (size_t i = 1; i < b->nplaced; i++) {
+        const char *path = b->t->files[b->placed[i].file].path;
+        if (strcmp(path, b->t->files[b->placed[i - 1].file].path) != 0)
+            continue;
+        Diag *d = diag_error(b->p->diags, "E0407", b->placed[i].at, "this object would be "
+                             "written to %s, as another one is", path);
+        diag_add_secondary(d, b->placed[i - 1].at, "written there first");
+        diag_set_hint(d, "two objects of one component need kinds or names that differ "
+                         "in more than case or API group");
+        b->ok = false;
+    }
+}
+
+/* The prefix is a directory of the repository (and of --out): a relative
+ * path without ".", ".." or ".git" segments, as git_out requires. */
+static bool check_prefix(Build *b)
+{
+    const char *why = gitout_path_problem(b->t->prefix);
+    if (!why)
+        return true;
+    const Value *v = value_get(b->gitops, "path");
+    Diag *d = diag_error(b->p->diags, "E0408", v ? v->at : source_span(b->p->units[0].src, 0, 0),
+                         "\"%s\" cannot be the site's directory in the repository: %s",
+                         b->t->prefix, why);
+    diag_set_hint(d, "a relative path such as \"clusters/lab\"");
+    return false;
+}
+
 static void index_file(Build *b)
 {
     StrBuf j;
@@ -599,7 +684,7 @@ static void index_file(Build *b)
 bool tree_build(Program *p, const char *engine, Tree *t)
 {
     memset(t, 0, sizeof *t);
-    Build b = {p, &p->ev, t, NULL, false, {0}, true};
+    Build b = {p, &p->ev, t, NULL, false, {0}, NULL, 0, 0, true};
     sb_init(&b.index);
     const Value *site = value_get(p->root, "site");
     b.gitops = site ? value_get(site, "gitops") : NULL;
@@ -618,6 +703,10 @@ bool tree_build(Program *p, const char *engine, Tree *t)
     const char *path = field_text(b.gitops, "path");
     t->site = strdup(name);
     t->prefix = strdup(path ? path : name);
+    if (!check_prefix(&b)) {
+        sb_free(&b.index);
+        return false;
+    }
     for (size_t i = 0; i < p->components.len; i++) {
         const Component *c = &p->components.at[i];
         for (size_t m = 0; m < c->nmanifests; m++)
@@ -625,6 +714,8 @@ bool tree_build(Program *p, const char *engine, Tree *t)
         if (c->chart && b.flux)
             flux_chart(&b, c);
     }
+    unique_paths(&b);
+    free(b.placed);
     index_file(&b);
     bootstrap_readme(&b);
     if (b.flux)
@@ -704,6 +795,16 @@ static bool write_all(const Tree *t, const char *root, char *err, size_t errlen)
     return true;
 }
 
+/* mkdtemp makes a directory of mode 0700; the subtree it becomes gets the
+ * mode mkdir gives its subdirectories (0755 less the umask), or readers
+ * other than the writer (a web server, a git daemon) cannot enter it. */
+static bool as_mkdir_makes(const char *dir)
+{
+    mode_t mask = umask(0);
+    umask(mask);
+    return chmod(dir, 0755 & ~mask) == 0;
+}
+
 bool tree_write_dir(const Tree *t, const char *dir, char *err, size_t errlen)
 {
     size_t n = strlen(dir) + strlen(t->prefix) + 32;
@@ -716,7 +817,7 @@ bool tree_write_dir(const Tree *t, const char *dir, char *err, size_t errlen)
     bool ok = mkdirs(parent);
     snprintf(tmp, n, "%s/.crownc-new-XXXXXX", parent);
     snprintf(old, n, "%s/.crownc-old-XXXXXX", parent);
-    if (!ok || !mkdtemp(tmp)) {
+    if (!ok || !mkdtemp(tmp) || !as_mkdir_makes(tmp)) {
         snprintf(err, errlen, "cannot create a directory in %s: %s", parent, strerror(errno));
         ok = false;
     } else if (!write_all(t, tmp, err, errlen)) {
@@ -731,6 +832,10 @@ bool tree_write_dir(const Tree *t, const char *dir, char *err, size_t errlen)
             ok = false;
         } else if (rename(tmp, target) != 0) {
             snprintf(err, errlen, "cannot replace %s: %s", target, strerror(errno));
+            /* Put the old tree back: a failure leaves what was there. */
+            if (had)
+                rename(old, target);
+            nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
             ok = false;
         } else if (had) {
             nftw(old, remove_entry, 16, FTW_DEPTH | FTW_PHYS);

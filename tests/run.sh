@@ -10,6 +10,8 @@
 #   docs          every ```crown example in README.md and docs/*.md parses and
 #                 is in canonical layout
 #   inputs        hostile and broken inputs: no crash, no hang, right status
+#   seal          sealed values open with an independent decryptor
+#                 (tests/tools/unseal.py; skipped without python3-cryptography)
 #   cli           exit statuses and options of the commands
 #
 # UPDATE=1 rewrites the expected diagnostic files from the current output
@@ -255,6 +257,44 @@ sed -i 's|course "netlab"|course "../netlab"|' "$TMP/hostile/site.crown"
 run_crownc "$TMP/build.out" build "$TMP/hostile" --out "$TMP/h-out2"
 [ $? = 1 ] && grep -q 'E0207' "$TMP/build.out" && [ ! -e "$TMP/h-out2" ] && ok ||
     bad "a hostile name was not refused"
+# Objects whose files would collide, a namespace that is no DNS label (it
+# is a directory beside kustomization.yaml) and a site directory git or
+# the file system cannot hold are errors, and nothing is written.
+refused() { # DESCRIPTION CODE SITE-TEXT: build of lab plus SITE-TEXT fails with CODE
+    rm -rf "$TMP/refused" "$TMP/r-out"
+    cp -r sites/lab "$TMP/refused"
+    printf '%s\n' "$3" >>"$TMP/refused/site.crown"
+    run_crownc "$TMP/build.out" build "$TMP/refused" --out "$TMP/r-out"
+    [ $? = 1 ] && grep -q "$2" "$TMP/build.out" && [ ! -e "$TMP/r-out" ] && ok ||
+        { bad "$1"; cat "$TMP/build.out"; }
+}
+refused "two objects with one file" 'E0407.*tenants/extra/tenant-alice.yaml' '
+component extra "Two kinds that differ only in their API group." {
+  layer = "tenants"
+  manifest { apiVersion = "a.example.org/v1", kind = "Tenant", metadata { name = "alice" } }
+  manifest { apiVersion = "b.example.org/v1", kind = "Tenant", metadata { name = "alice" } }
+}'
+refused "a namespace that is a file name" 'E0405.*cannot name a namespace' '
+component extra "A namespace beside the kustomization." {
+  layer = "tenants"
+  manifest {
+    apiVersion = "v1"
+    kind       = "ConfigMap"
+    metadata { name = "x", namespace = "kustomization.yaml" }
+  }
+}'
+for p in . /abs x/ lab/.git; do
+    rm -rf "$TMP/refused" "$TMP/r-out"
+    cp -r sites/lab "$TMP/refused"
+    sed -i "s|    branch = \"main\"|    branch = \"main\"\n    path   = \"$p\"|" "$TMP/refused/site.crown"
+    run_crownc "$TMP/build.out" build "$TMP/refused" --out "$TMP/r-out"
+    [ $? = 1 ] && grep -q "E0408.*cannot be the site's directory" "$TMP/build.out" &&
+        [ ! -e "$TMP/r-out/lab" ] && ok || { bad "gitops path '$p' was not refused"; cat "$TMP/build.out"; }
+done
+# The subtree --out writes is readable like the directories in it (mkdtemp
+# makes 0700 directories).
+[ "$(stat -c %a "$TMP/out1/lab")" = "$(stat -c %a "$TMP/out1/lab/crds")" ] && ok ||
+    bad "the --out subtree's mode is $(stat -c %a "$TMP/out1/lab")"
 # Every site's tree is pinned byte for byte in golden/ (make golden
 # rewrites it; read the diff before committing it).
 for e in flux argocd; do
@@ -438,6 +478,37 @@ for r in tests/fuzz/regressions/*; do
         ok
     fi
 done
+
+# ---- seal ---------------------------------------------------------------
+section "seal"
+# Values sealed by compiler/seal.c (written by `test_seal --emit`, with a
+# fresh test-only key pair) open with tests/tools/unseal.py, a decryptor
+# written from the format alone with python3-cryptography, under both
+# private key forms; under a wrong label they do not open.
+if ! python3 -c 'import cryptography' 2>/dev/null; then
+    echo "seal: skipped: python3-cryptography is not installed (apt-get install python3-cryptography)"
+elif [ ! -x "$BUILD/tests/test_seal" ]; then
+    bad "seal: $BUILD/tests/test_seal is missing (make unit)"
+elif ! mkdir "$TMP/seal" || ! timeout 300 "$BUILD/tests/test_seal" --emit "$TMP/seal" >"$TMP/seal.out" 2>&1; then
+    bad "seal: test_seal --emit failed"
+    cat "$TMP/seal.out"
+else
+    nblobs=0
+    for blob in "$TMP/seal"/*.blob; do
+        [ -e "$blob" ] || continue
+        nblobs=$((nblobs + 1))
+        v=${blob%.blob}
+        for key in key.pem key8.pem; do
+            python3 tests/tools/unseal.py --key "$TMP/seal/$key" --label-file "$v.label" \
+                "$blob" >"$v.out" 2>"$TMP/seal.err" && cmp -s "$v.out" "$v.plain" && ok ||
+                { bad "seal: $(basename "$blob") does not open with $key"; cat "$TMP/seal.err"; }
+        done
+        python3 tests/tools/unseal.py --key "$TMP/seal/key.pem" --label "$(cat "$v.label")x" \
+            "$blob" >/dev/null 2>&1
+        [ $? = 1 ] && ok || bad "seal: $(basename "$blob") opens under a wrong label, or unseal.py crashed"
+    done
+    [ "$nblobs" -ge 5 ] && ok || bad "seal: test_seal --emit wrote $nblobs sealed values, expected 5"
+fi
 
 # ---- cli ----------------------------------------------------------------
 section "cli"
