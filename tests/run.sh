@@ -677,6 +677,15 @@ status_is 2 "diff with --format=github" diff sites/lab --repo "$DREPO" --format=
 status_is 2 "diff with two sites" diff sites/lab sites/lab --repo "$DREPO"
 status_is 0 "help diff" help diff
 
+# keygen: a new key file, mode 0600, never overwritten.
+status_is 0 "keygen" keygen "$TMP/master.key"
+[ "$(stat -c %a "$TMP/master.key")" = 600 ] && [ "$(head -c 64 "$TMP/master.key" | tr -d '0-9a-f' | wc -c)" = 0 ] &&
+    ok || bad "keygen wrote something else than a 0600 file of 64 hex digits"
+cp "$TMP/master.key" "$TMP/master.copy"
+status_is 2 "keygen over an existing file" keygen "$TMP/master.key"
+cmp -s "$TMP/master.key" "$TMP/master.copy" && ok || bad "keygen changed an existing key file"
+status_is 2 "keygen - without --force-stdout" keygen -
+
 echo
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
