@@ -59,14 +59,8 @@ static void report(CheckRun *r, const Node *req, const Value *msg, Env *env)
 static void require(CheckRun *r, const Node *req, Env *env)
 {
     Eval *ev = &r->p->ev;
-    const Value *c = eval_expr(ev, req->a, env, type_basic(TY_BOOL));
-    if (!c || is_poison(c))
-        return;
-    if (c->kind != V_BOOL) {
-        eval_type_error(ev, c, type_basic(TY_BOOL), "the condition of a check");
-        return;
-    }
-    if (c->u.b)
+    const Value *c = eval_bool(ev, req->a, env, "the condition of a check");
+    if (!c || c->u.b)
         return;
     const Value *msg = eval_expr(ev, req->b, env, type_basic(TY_STRING));
     if (!msg || is_poison(msg))
@@ -94,13 +88,9 @@ static bool step(Eval *ev, Env *env, void *p)
 static void branch(CheckRun *r, const Node *it, Env *env)
 {
     Eval *ev = &r->p->ev;
-    const Value *c = eval_expr(ev, it->a, env, type_basic(TY_BOOL));
-    if (!c || is_poison(c))
+    const Value *c = eval_bool(ev, it->a, env, "the condition of `if`");
+    if (!c)
         return;
-    if (c->kind != V_BOOL) {
-        eval_type_error(ev, c, type_basic(TY_BOOL), "the condition of `if`");
-        return;
-    }
     if (c->u.b)
         body(r, &it->list, env);
     else if (it->b)

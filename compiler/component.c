@@ -186,6 +186,19 @@ static bool body_step(Eval *ev, Env *env, void *p)
     return true;
 }
 
+static void branch(Ctx *x, const Node *it, Env *env)
+{
+    const Value *c = eval_bool(x->ev, it->a, env, "the condition of `if`");
+    if (!c)
+        return;
+    if (c->u.b)
+        body(x, &it->list, env);
+    else if (it->b)
+        branch(x, it->b, env);
+    else
+        body(x, &it->list2, env);
+}
+
 static void block(Ctx *x, const Node *blk, Env *env)
 {
     if (strcmp(blk->name.s, "chart") == 0) {
@@ -232,12 +245,7 @@ static void body(Ctx *x, const NodeList *items, Env *outer)
             eval_for(x->ev, &it->list, it->a, env, body_step, &l);
             break;
         }
-        case N_IF: {
-            const Value *c = eval_expr(x->ev, it->a, env, type_basic(TY_BOOL));
-            if (c && c->kind == V_BOOL)
-                body(x, c->u.b ? &it->list : &it->list2, env);
-            break;
-        }
+        case N_IF: branch(x, it, env); break;
         default: break;
         }
     }

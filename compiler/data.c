@@ -21,19 +21,6 @@ enum { YAML_MAX_NODES = 1000000, YAML_MAX_DEPTH = 256 };
 
 /* ---- paths ---- */
 
-static char *joined(const char *from_file, const char *rel)
-{
-    const char *slash = strrchr(from_file, '/');
-    size_t dir = slash ? (size_t)(slash - from_file) + 1 : 0;
-    size_t n = strlen(rel);
-    char *p = malloc(dir + n + 1);
-    if (!p)
-        abort();
-    memcpy(p, from_file, dir);
-    memcpy(p + dir, rel, n + 1);
-    return p;
-}
-
 static bool inside(const char *dir, const char *path)
 {
     size_t n = strlen(dir);
@@ -50,7 +37,7 @@ static DataFile *open_data(Eval *ev, const Value *path, const Node *at, int kind
         diag_set_hint(d, "write it from this file's directory: csv(\"rosters/netlab.csv\")");
         return NULL;
     }
-    char *shown = joined(at->span.src->path, rel);
+    char *shown = source_join(at->span.src->path, rel);
     char real[PATH_MAX];
     if (!realpath(shown, real)) {
         eval_error(ev, "E0301", path->at, "cannot read %s: %s", shown, strerror(errno));

@@ -567,7 +567,7 @@ static const Value *compare(Eval *ev, const Node *n, const Value *a, const Value
     return value_bool(ev->ar, n->span, r);
 }
 
-static const Value *boolean(Eval *ev, const Node *n, Env *env, const char *what)
+const Value *eval_bool(Eval *ev, const Node *n, Env *env, const char *what)
 {
     const Value *v = eval_expr(ev, n, env, type_basic(TY_BOOL));
     if (v && v->kind != V_BOOL) {
@@ -579,12 +579,12 @@ static const Value *boolean(Eval *ev, const Node *n, Env *env, const char *what)
 
 static const Value *logic(Eval *ev, const Node *n, Env *env)
 {
-    const Value *a = boolean(ev, n->a, env, op_spelling(n->op));
+    const Value *a = eval_bool(ev, n->a, env, op_spelling(n->op));
     if (!a)
         return NULL;
     if (a->u.b == (n->op == OP_OR))
         return value_bool(ev->ar, n->span, a->u.b);
-    const Value *b = boolean(ev, n->b, env, op_spelling(n->op));
+    const Value *b = eval_bool(ev, n->b, env, op_spelling(n->op));
     return b ? value_bool(ev->ar, n->span, b->u.b) : NULL;
 }
 
@@ -637,7 +637,7 @@ static const Value *binary(Eval *ev, const Node *n, Env *env, const Type *want)
 static const Value *unary(Eval *ev, const Node *n, Env *env, const Type *want)
 {
     if (n->op == OP_NOT) {
-        const Value *v = boolean(ev, n->a, env, "`!`");
+        const Value *v = eval_bool(ev, n->a, env, "`!`");
         return v ? value_bool(ev->ar, n->span, !v->u.b) : NULL;
     }
     const Value *v = eval_expr(ev, n->a, env, want);
@@ -788,7 +788,7 @@ static const Value *call(Eval *ev, const Node *n, Env *env, const Type *want)
 
 static const Value *cond(Eval *ev, const Node *n, Env *env, const Type *want)
 {
-    const Value *c = boolean(ev, n->a, env, "the condition of `if`");
+    const Value *c = eval_bool(ev, n->a, env, "the condition of `if`");
     if (!c)
         return NULL;
     return eval_expr(ev, c->u.b ? n->b : n->c, env, want);

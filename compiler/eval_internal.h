@@ -74,6 +74,11 @@ const Value *env_lookup(Eval *ev, Env *env, const char *name, const Node *at, bo
 /* The binding of name in this frame only, or NULL. */
 Binding *env_find_local(Env *env, const char *name);
 
+/* Evaluates a condition: a bool, or NULL after reporting that it is not
+ * one (what names it: "the condition of `if`"). A failure already
+ * reported elsewhere gives NULL silently. */
+const Value *eval_bool(Eval *ev, const Node *n, Env *env, const char *what);
+
 /* Diagnostics with the evaluator's conventions. */
 Diag *eval_error(Eval *ev, const char *code, Span at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

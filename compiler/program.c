@@ -86,19 +86,6 @@ typedef struct Loading {
     size_t depth;
 } Loading;
 
-static char *joined(const char *from_file, const char *rel)
-{
-    const char *slash = strrchr(from_file, '/');
-    size_t dir = slash ? (size_t)(slash - from_file) + 1 : 0;
-    size_t n = strlen(rel);
-    char *out = malloc(dir + n + 1);
-    if (!out)
-        abort();
-    memcpy(out, from_file, dir);
-    memcpy(out + dir, rel, n + 1);
-    return out;
-}
-
 static bool load_file(Program *p, Loading *l, const char *shown, const char *real, char *err,
                       size_t errlen);
 
@@ -110,7 +97,7 @@ static void import(Program *p, Loading *l, const Unit *from, const Node *imp)
                    "one, as a plain string");
         return;
     }
-    char *shown = joined(from->src->path, rel);
+    char *shown = source_join(from->src->path, rel);
     char real[PATH_MAX];
     if (!realpath(shown, real)) {
         diag_error(p->diags, "E0230", imp->a->span, "cannot import %s: %s", shown,

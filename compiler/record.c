@@ -248,13 +248,9 @@ static bool body_step(Eval *ev, Env *env, void *p)
 
 static void branch(Eval *ev, Rec *r, const Node *it, Env *env)
 {
-    const Value *c = eval_expr(ev, it->a, env, type_basic(TY_BOOL));
-    if (!c || is_poison(c))
+    const Value *c = eval_bool(ev, it->a, env, "the condition of `if`");
+    if (!c)
         return;
-    if (c->kind != V_BOOL) {
-        eval_type_error(ev, c, type_basic(TY_BOOL), "the condition of `if`");
-        return;
-    }
     if (c->u.b)
         collect(ev, r, &it->list, env);
     else if (it->b)
@@ -565,12 +561,9 @@ static void obj_item(Eval *ev, Obj *o, const Node *it, Env *env)
         break;
     }
     case N_IF: {
-        const Value *c = eval_expr(ev, it->a, env, type_basic(TY_BOOL));
-        if (!c || c->kind != V_BOOL) {
-            if (c && !is_poison(c))
-                eval_type_error(ev, c, type_basic(TY_BOOL), "the condition of `if`");
+        const Value *c = eval_bool(ev, it->a, env, "the condition of `if`");
+        if (!c)
             break;
-        }
         if (c->u.b)
             obj_items(ev, o, &it->list, env);
         else if (it->b)

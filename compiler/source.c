@@ -202,3 +202,16 @@ const char *source_line(const Source *s, uint32_t line, size_t *len)
     *len = end - start;
     return s->text + start;
 }
+
+char *source_join(const char *from_file, const char *rel)
+{
+    const char *slash = strrchr(from_file, '/');
+    size_t dir = slash ? (size_t)(slash - from_file) + 1 : 0;
+    size_t n = strlen(rel);
+    char *out = malloc(dir + n + 1);
+    if (!out)
+        abort();
+    memcpy(out, from_file, dir);
+    memcpy(out + dir, rel, n + 1);
+    return out;
+}

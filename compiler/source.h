@@ -43,6 +43,11 @@ SourceStatus source_load(const char *path, Source **out, char *err, size_t errle
 Source *source_from_bytes(const char *path, const char *bytes, size_t len);
 void source_free(Source *s);
 
+/* The path of rel taken relative to the directory of from_file (a path
+ * as the user named it): "sites/lab/site.crown" + "rosters/a.csv" gives
+ * "sites/lab/rosters/a.csv". Malloc'ed; the caller frees it. */
+char *source_join(const char *from_file, const char *rel);
+
 /* Line and column of a byte offset (offset may equal len). */
 void source_position(const Source *s, size_t offset, uint32_t *line, uint32_t *col);
 /* A span covering [start, end). */
