@@ -102,10 +102,7 @@ static void branch(CheckRun *r, const Node *it, Env *env)
 static void body(CheckRun *r, const NodeList *items, Env *outer)
 {
     Eval *ev = &r->p->ev;
-    Env *env = env_new(ev, outer);
-    for (uint32_t i = 0; i < items->len; i++)
-        if (items->at[i]->kind == N_LET)
-            env_bind_lazy(ev, env, items->at[i]->name.s, items->at[i]->a, env, NULL);
+    Env *env = env_with_lets(ev, outer, items);
     for (uint32_t i = 0; i < items->len; i++) {
         const Node *it = items->at[i];
         switch (it->kind) {

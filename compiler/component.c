@@ -219,10 +219,7 @@ static void block(Ctx *x, const Node *blk, Env *env)
 
 static void body(Ctx *x, const NodeList *items, Env *outer)
 {
-    Env *env = env_new(x->ev, outer);
-    for (uint32_t i = 0; i < items->len; i++)
-        if (items->at[i]->kind == N_LET)
-            env_bind_lazy(x->ev, env, items->at[i]->name.s, items->at[i]->a, env, NULL);
+    Env *env = env_with_lets(x->ev, outer, items);
     /* `when` decides before anything else is evaluated: a disabled
      * component may read fields that only its enabled form has. */
     for (uint32_t i = 0; i < items->len; i++) {

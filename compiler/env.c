@@ -53,6 +53,15 @@ Binding *env_bind_thunk(Eval *ev, Env *env, const char *name, Thunk fn, void *ct
     return b;
 }
 
+Env *env_with_lets(Eval *ev, Env *outer, const NodeList *items)
+{
+    Env *env = env_new(ev, outer);
+    for (uint32_t i = 0; i < items->len; i++)
+        if (items->at[i]->kind == N_LET)
+            env_bind_lazy(ev, env, items->at[i]->name.s, items->at[i]->a, env, NULL);
+    return env;
+}
+
 Binding *env_find_local(Env *env, const char *name)
 {
     for (size_t i = 0; i < env->len; i++)

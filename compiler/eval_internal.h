@@ -71,6 +71,9 @@ const Value *binding_force(Eval *ev, Binding *b, const Node *at);
 /* Looks name up from env outwards, forcing a lazy binding; *found says
  * whether it exists at all (a failed binding is found but NULL). */
 const Value *env_lookup(Eval *ev, Env *env, const char *name, const Node *at, bool *found);
+/* A frame for a body (a block, a check, a component): its `let`s bound
+ * lazily, so that they may refer to each other in any order. */
+Env *env_with_lets(Eval *ev, Env *outer, const NodeList *items);
 /* The binding of name in this frame only, or NULL. */
 Binding *env_find_local(Env *env, const char *name);
 

@@ -261,10 +261,7 @@ static void branch(Eval *ev, Rec *r, const Node *it, Env *env)
 
 static void collect(Eval *ev, Rec *r, const NodeList *items, Env *outer)
 {
-    Env *env = env_new(ev, outer);
-    for (uint32_t i = 0; i < items->len; i++)
-        if (items->at[i]->kind == N_LET)
-            env_bind_lazy(ev, env, items->at[i]->name.s, items->at[i]->a, env, NULL);
+    Env *env = env_with_lets(ev, outer, items);
     for (uint32_t i = 0; i < items->len; i++) {
         const Node *it = items->at[i];
         switch (it->kind) {
@@ -579,10 +576,7 @@ static void obj_item(Eval *ev, Obj *o, const Node *it, Env *env)
 
 static void obj_items(Eval *ev, Obj *o, const NodeList *items, Env *outer)
 {
-    Env *env = env_new(ev, outer);
-    for (uint32_t i = 0; i < items->len; i++)
-        if (items->at[i]->kind == N_LET)
-            env_bind_lazy(ev, env, items->at[i]->name.s, items->at[i]->a, env, NULL);
+    Env *env = env_with_lets(ev, outer, items);
     for (uint32_t i = 0; i < items->len; i++)
         obj_item(ev, o, items->at[i], env);
 }
