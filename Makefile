@@ -5,6 +5,7 @@
 #   make test       the whole test suite (what CI runs)
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make fuzz       libFuzzer on the front end (FUZZ_SECONDS=60)
+#   make fuzz-check libFuzzer on the whole check of a site (FUZZ_SECONDS=60)
 #   make bench      median timings of the main jobs (RUNS=11)
 #   make valgrind   the main jobs under valgrind: no error, no leak
 #   make golden     rewrite golden/ from the sites (read the diff before committing)
@@ -39,7 +40,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 STAMP    := $(BUILD)/.deps-ok
 
-.PHONY: all deps demo test asan fuzz bench valgrind golden clean unit
+.PHONY: all deps demo test asan fuzz fuzz-check bench valgrind golden clean unit
 all: $(CROWNC)
 
 deps: $(STAMP)
@@ -128,6 +129,16 @@ fuzz: $(STAMP) $(GEN)
 	@cp tests/fuzz/regressions/* $(FUZZ_DIR)/corpus/ 2>/dev/null || true
 	$(FUZZ_DIR)/fuzz_front -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus
+
+# The whole check (against tests/stdlib), seeded with the diagnostic cases.
+fuzz-check: $(STAMP) $(GEN)
+	@mkdir -p $(FUZZ_DIR)/check-corpus
+	clang -std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Icompiler -I$(BUILD)/gen $(PKG_CFLAGS) -o $(FUZZ_DIR)/fuzz_check tests/fuzz/fuzz_check.c \
+	    $(SRCS) $(GEN) $(PKG_LIBS)
+	@cp tests/diagnostics/*.crown tests/fuzz/regressions/* $(FUZZ_DIR)/check-corpus/ 2>/dev/null || true
+	$(FUZZ_DIR)/fuzz_check -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	    -artifact_prefix=$(FUZZ_DIR)/check- $(FUZZ_DIR)/check-corpus
 
 clean:
 	rm -rf build build-asan build-fuzz
