@@ -16,6 +16,10 @@ need "pkg-config --exists yaml-0.1" libyaml-dev
 need "pkg-config --exists openssl" libssl-dev
 need "pkg-config --exists libgit2" libgit2-dev
 need "pkg-config --exists cmocka" libcmocka-dev
+# The test suite reads JSON output with python3; python3-yaml,
+# python3-jsonschema, python3-cryptography and kubectl are optional there
+# (the checks that need them say that they skip).
+need "command -v python3" python3
 [ -z "$pkgs" ] && exit 0
 
 cmd="apt-get install -y --no-install-recommends$pkgs"
