@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "program.h"
+#include "site_build.h"
 #include "unit.h"
 
 typedef struct CheckOptions {
@@ -53,25 +53,19 @@ static int check_syntax(CliOptions *o, const char *path)
 
 static int check_site(CliOptions *o, const CheckOptions *co, const char *path)
 {
-    DiagList diags;
-    diag_init(&diags);
-    Program p;
+    SiteBuild sb;
     char err[512];
+    SiteBuildStatus st = site_check(&sb, path, co->stdlib, err, sizeof err);
+    cli_print_diags(o, &sb.diags);
     int status;
-    char *std = co->stdlib ? NULL : program_default_stdlib();
-    if (!program_load(&p, path, co->stdlib ? co->stdlib : std, &diags, err, sizeof err)) {
-        cli_print_diags(o, &diags);
+    if (st == SITE_UNREADABLE) {
         cli_error("%s", err);
         status = EXIT_USAGE;
     } else {
-        program_check(&p);
-        cli_print_diags(o, &diags);
-        summary(o, &diags, path, false);
-        status = diags.errors ? EXIT_DIAG : EXIT_OK;
+        summary(o, &sb.diags, path, false);
+        status = st == SITE_BUILT ? EXIT_OK : EXIT_DIAG;
     }
-    program_free(&p);
-    free(std);
-    diag_free(&diags);
+    site_build_free(&sb);
     return status;
 }
 

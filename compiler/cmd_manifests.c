@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "component.h"
+#include "site_build.h"
 
 static void json_value(const Value *v, StrBuf *out);
 
@@ -100,26 +101,19 @@ int cmd_manifests(CliOptions *o, int argc, char **argv)
         cli_error("manifests: usage: crownc manifests [--stdlib DIR] SITE");
         return EXIT_USAGE;
     }
-    DiagList diags;
-    diag_init(&diags);
-    Program p;
+    SiteBuild sb;
     char err[512];
-    char *std = stdlib ? NULL : program_default_stdlib();
+    SiteBuildStatus st = site_check(&sb, site, stdlib, err, sizeof err);
+    cli_print_diags(o, &sb.diags);
     int status = EXIT_OK;
-    if (!program_load(&p, site, stdlib ? stdlib : std, &diags, err, sizeof err)) {
-        cli_print_diags(o, &diags);
+    if (st == SITE_UNREADABLE) {
         cli_error("%s", err);
         status = EXIT_USAGE;
+    } else if (st == SITE_HAS_ERRORS) {
+        status = EXIT_DIAG;
     } else {
-        program_check(&p);
-        cli_print_diags(o, &diags);
-        if (diags.errors)
-            status = EXIT_DIAG;
-        else
-            print_manifests(&p.components);
+        print_manifests(&sb.program.components);
     }
-    program_free(&p);
-    free(std);
-    diag_free(&diags);
+    site_build_free(&sb);
     return status;
 }

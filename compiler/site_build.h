@@ -32,6 +32,10 @@ typedef struct SiteBuild {
  * must be released with site_build_free. */
 SiteBuildStatus site_build(SiteBuild *sb, const char *path, const char *stdlib,
                            const char *engine, char *err, size_t errlen);
+/* The same without the tree: load and check only (check, manifests).
+ * SITE_BUILT then means "checked without errors". */
+SiteBuildStatus site_check(SiteBuild *sb, const char *path, const char *stdlib, char *err,
+                           size_t errlen);
 void site_build_free(SiteBuild *sb);
 
 #endif
