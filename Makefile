@@ -3,6 +3,7 @@
 #   make            build build/crownc
 #   make demo       build, check the example site (sites/lab) and commit its tree
 #   make test       the whole test suite (what CI runs)
+#   make build/crownc-test  crownc with a deterministic random source, for tests only (make test builds it)
 #   make asan       the whole suite under AddressSanitizer + UBSan
 #   make fuzz       libFuzzer on the front end (FUZZ_SECONDS=60)
 #   make fuzz-check libFuzzer on the whole check of a site (FUZZ_SECONDS=60)
@@ -36,6 +37,10 @@ GEN      := $(BUILD)/gen/crown.tab.c $(BUILD)/gen/lex.yy.c
 SRCS     := $(filter-out compiler/main.c,$(wildcard compiler/*.c))
 OBJS     := $(SRCS:compiler/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/crown.tab.o $(BUILD)/obj/lex.yy.o
 CROWNC   := $(BUILD)/crownc
+# crownc-test: crownc with tests/support/random_test.c in place of
+# compiler/random_release.c (see compiler/random_source.h). Never release it.
+CROWNC_TEST := $(BUILD)/crownc-test
+TEST_OBJS := $(filter-out $(BUILD)/obj/random_release.o,$(OBJS)) $(BUILD)/obj/support/random_test.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 STAMP    := $(BUILD)/.deps-ok
@@ -69,6 +74,13 @@ $(BUILD)/obj/%.o: $(BUILD)/gen/%.c $(STAMP)
 $(CROWNC): $(BUILD)/obj/main.o $(OBJS)
 	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
 
+$(BUILD)/obj/support/%.o: tests/support/%.c $(BUILD)/gen/crown.tab.h $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(CROWNC_TEST): $(BUILD)/obj/main.o $(TEST_OBJS)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $^ $(PKG_LIBS)
+
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< $(OBJS) \
@@ -82,10 +94,13 @@ DEMO_DATE := 1764000000
 demo: $(CROWNC)
 	$(CROWNC) check sites/lab
 	$(CROWNC) fmt --check sites/lab/*.crown && echo "sites/lab: every file is formatted"
-	SOURCE_DATE_EPOCH=$(DEMO_DATE) $(CROWNC) build sites/lab --repo $(BUILD)/demo-repo
+	@# The demo master key is public (tests/keys): a real site keeps its own
+	@# key out of every repository (docs/secrets.md).
+	CROWNC_MASTER_KEY=$$(cat tests/keys/master.key) SOURCE_DATE_EPOCH=$(DEMO_DATE) \
+	    $(CROWNC) build sites/lab --repo $(BUILD)/demo-repo
 	@echo "the tree is in branch main of $(BUILD)/demo-repo, directory lab/ (see lab/bootstrap/README.md)"
 
-test: $(CROWNC) $(UNIT_BINS)
+test: $(CROWNC) $(CROWNC_TEST) $(UNIT_BINS)
 	@bash tests/run.sh $(BUILD)
 
 asan:
@@ -94,14 +109,19 @@ asan:
 # golden/ENGINE/SITE is the tree of sites/SITE wired for ENGINE, written
 # with the date the suite uses; the suite builds every one again and
 # compares byte for byte.
+# Secrets are sealed by build/crownc-test, whose random source is fixed,
+# with the test master key and supplied secrets of tests/keys (a secrets
+# file must be mode 0600, which git does not keep: a private copy is used).
 GOLDEN_DATE := 1764000000
-golden: $(CROWNC)
-	@for e in flux argocd; do \
+golden: $(CROWNC_TEST)
+	@tmp=$$(mktemp -d) && cp tests/keys/secrets.yaml $$tmp/ && chmod 600 $$tmp/secrets.yaml && \
+	for e in flux argocd; do \
 	    for s in sites/*/; do \
-	        SOURCE_DATE_EPOCH=$(GOLDEN_DATE) $(CROWNC) build $${s%/} --engine $$e \
-	            --out golden/$$e || exit 1; \
+	        CROWNC_MASTER_KEY=$$(cat tests/keys/master.key) SOURCE_DATE_EPOCH=$(GOLDEN_DATE) \
+	            $(CROWNC_TEST) build $${s%/} --engine $$e --secrets $$tmp/secrets.yaml \
+	            --out golden/$$e || { rm -rf $$tmp; exit 1; }; \
 	    done; \
-	done
+	done; rm -rf $$tmp
 
 bench: $(CROWNC)
 	@bash tests/bench/run.sh $(BUILD)
@@ -143,4 +163,4 @@ fuzz-check: $(STAMP) $(GEN)
 clean:
 	rm -rf build build-asan build-fuzz
 
--include $(wildcard $(BUILD)/obj/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/support/*.d)

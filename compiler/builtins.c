@@ -575,8 +575,22 @@ static const Value *b_input_secret(Call *c)
     if (!ok)
         return fail_arg(c, 0, "a NAME of capital letters, digits and '_'");
     Secret *s = arena_alloc(ar(c), sizeof *s);
-    s->supplied = true;
+    s->kind = SECRET_INPUT;
     s->input = name->u.str.s;
+    return secret_value(c, s);
+}
+
+/* public_key(k): the public half of an ssh-ed25519 key pair. It is not
+ * secret, but it travels with the pair, so it stays a reference that the
+ * secrets stage fills in. */
+static const Value *b_public_key(Call *c)
+{
+    const Value *k = c->args[0];
+    if (k->kind != V_SECRET || k->u.secret->kind != SECRET_SSH_ED25519 || k->u.secret->pair)
+        return fail_arg(c, 0, "a key pair: secret(kind = ssh-ed25519)");
+    Secret *s = arena_alloc(ar(c), sizeof *s);
+    *s = *k->u.secret;
+    s->pair = k->u.secret;
     return secret_value(c, s);
 }
 
@@ -638,6 +652,7 @@ static const Builtin builtins[] = {
     {"yaml", b_yaml, {1, 1, BR_ANY, {A_STR}}},
     {"file", b_file, {1, 1, BR_STRING, {A_STR}}},
     {"input_secret", b_input_secret, {1, 1, BR_SECRET, {A_STR}}},
+    {"public_key", b_public_key, {1, 1, BR_SECRET, {A_ANY}}},
 };
 
 static const Builtin *find(const char *name)
@@ -660,8 +675,15 @@ bool builtin_signature(const char *name, BuiltinSig *out)
     return true;
 }
 
-/* secret(kind = password, length = 32, ...): named arguments only; they
- * are kept as an object for the secrets stage to interpret. */
+/* Arguments of secret() that are words: `kind = tsig` needs no quotes. */
+bool builtin_secret_word(const char *arg)
+{
+    return strcmp(arg, "kind") == 0 || strcmp(arg, "encoding") == 0 ||
+           strcmp(arg, "algorithm") == 0;
+}
+
+/* secret(kind = password, length = 32, ...): named arguments only,
+ * checked here (secret_from_params) so that `check` reports them. */
 static const Value *call_secret(Eval *ev, const Node *n, Env *env)
 {
     size_t k = n->list.len;
@@ -675,15 +697,15 @@ static const Value *call_secret(Eval *ev, const Node *n, Env *env)
             return NULL;
         }
         keys[i] = a->name.s;
-        vals[i] = a->a->kind == N_IDENT && strcmp(a->name.s, "kind") == 0
+        vals[i] = a->a->kind == N_IDENT && builtin_secret_word(a->name.s)
                       ? value_string(ev->ar, a->a->span, a->a->name.s, a->a->name.len)
                       : eval_expr(ev, a->a, env, NULL);
-        if (!vals[i])
-            return NULL;
+        if (!vals[i] || vals[i]->kind == V_POISON)
+            return vals[i];
     }
     Secret *s = arena_alloc(ev->ar, sizeof *s);
-    s->params = value_object(ev->ar, n->span, keys, vals, k);
-    s->at = n->span;
+    if (!secret_from_params(s, keys, vals, k, n->span, ev->diags))
+        return NULL;
     Value *v = (Value *)value_null(ev->ar, n->span);
     v->kind = V_SECRET;
     v->u.secret = s;

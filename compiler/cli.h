@@ -42,6 +42,8 @@ int cmd_manifests(CliOptions *o, int argc, char **argv);
 int cmd_build(CliOptions *o, int argc, char **argv);
 int cmd_diff(CliOptions *o, int argc, char **argv);
 int cmd_keygen(CliOptions *o, int argc, char **argv);
+int cmd_bootstrap(CliOptions *o, int argc, char **argv);
+int cmd_secrets(CliOptions *o, int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 #endif

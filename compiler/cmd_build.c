@@ -12,11 +12,13 @@
 
 #include "cli.h"
 #include "git_out.h"
+#include "prev_tree.h"
 #include "site_build.h"
 #include "tree.h"
 
 typedef struct BuildOptions {
     const char *site, *stdlib, *out, *repo, *branch;
+    const char *master_key, *secrets; /* --master-key FILE, --secrets FILE */
     const char *author;   /* "Name <email>" */
     const char *date;     /* seconds since the epoch */
     const char *engine;   /* flux or argocd instead of the site's choice */
@@ -24,16 +26,19 @@ typedef struct BuildOptions {
 
 static const char usage[] =
     "usage: crownc build SITE (--out DIR | --repo PATH [--branch B]) "
-    "[--engine flux|argocd] [--author \"NAME <EMAIL>\"] [--date EPOCH] [--stdlib DIR]";
+    "[--engine flux|argocd] [--master-key FILE] [--secrets FILE] [--author \"NAME <EMAIL>\"] "
+    "[--date EPOCH] [--stdlib DIR]";
 
 static int parse(CliOptions *o, int argc, char **argv, BuildOptions *b)
 {
-    static const char *const names[] = {"--out", "--repo", "--branch", "--author", "--date",
-                                        "--engine"};
+    static const char *const names[] = {"--out",    "--repo",       "--branch", "--author",
+                                        "--date",   "--engine",     "--master-key",
+                                        "--secrets"};
     for (int i = 0; i < argc; i++) {
-        const char **slots[] = {&b->out, &b->repo, &b->branch, &b->author, &b->date, &b->engine};
+        const char **slots[] = {&b->out,    &b->repo,   &b->branch,     &b->author,
+                                &b->date,   &b->engine, &b->master_key, &b->secrets};
         int r = cli_stdlib_option(&b->stdlib, argc, argv, &i);
-        for (size_t k = 0; r == 0 && k < 6; k++)
+        for (size_t k = 0; r == 0 && k < 8; k++)
             r = cli_value_option(names[k], slots[k], argc, argv, &i);
         if (r == 0 && argv[i][0] == '-')
             r = cli_render_option(o, argc, argv, &i);
@@ -115,7 +120,7 @@ static void list_paths(StrBuf *m, const char *what, const GitOutChange *c, size_
         sb_printf(m, "%s %s\n", what, c[i].path);
 }
 
-static char *message(const Program *p, const Tree *t, const GitOutChanges *c)
+static char *message(const Program *p, const Tree *t, const char *cert, const GitOutChanges *c)
 {
     char hex[65];
     sources_digest(p, hex);
@@ -127,13 +132,18 @@ static char *message(const Program *p, const Tree *t, const GitOutChanges *c)
     list_paths(&m, "changed", c->changed, c->nchanged);
     list_paths(&m, "removed", c->removed, c->nremoved);
     sb_printf(&m, "\nCrownc-Version: %s\nSources-Digest: sha256:%s\n", CROWNC_VERSION, hex);
+    /* Which controller can open the tree's secrets. */
+    if (*cert)
+        sb_printf(&m, "Sealed-To: sha256:%s\n", cert);
     return sb_take(&m);
 }
 
 /* ---- the two destinations ---- */
 
-static int to_repo(const BuildOptions *b, const Program *p, const Tree *t)
+static int to_repo(const BuildOptions *b, const SiteBuild *sb)
 {
+    const Program *p = &sb->program;
+    const Tree *t = &sb->tree;
     GitOutIdentity who;
     char *name = NULL, *email = NULL;
     if (!identity(b, &who, &name, &email)) {
@@ -154,7 +164,7 @@ static int to_repo(const BuildOptions *b, const Program *p, const Tree *t)
     if (st == GITOUT_OK && gitout_plan_unchanged(plan)) {
         fprintf(stderr, "crownc: %s: unchanged, no commit\n", t->site);
     } else if (st == GITOUT_OK) {
-        char *msg = message(p, t, gitout_plan_changes(plan));
+        char *msg = message(p, t, sb->cert, gitout_plan_changes(plan));
         char commit[GITOUT_ID_SIZE];
         st = gitout_publish(plan, &who, msg, commit, err, sizeof err);
         if (st == GITOUT_OK)
@@ -184,6 +194,13 @@ static int to_dir(const BuildOptions *b, const Tree *t)
     return EXIT_OK;
 }
 
+static void sealing_note(const SiteBuild *sb)
+{
+    if (sb->reused + sb->sealed)
+        fprintf(stderr, "crownc: %s: secret values: %zu sealed, %zu kept from the previous "
+                "tree\n", sb->tree.site, sb->sealed, sb->reused);
+}
+
 int cmd_build(CliOptions *o, int argc, char **argv)
 {
     BuildOptions b = {0};
@@ -192,21 +209,34 @@ int cmd_build(CliOptions *o, int argc, char **argv)
         return status;
     SiteBuild sb;
     char err[512];
-    SiteBuildStatus built = site_build(&sb, b.site, b.stdlib, b.engine, err, sizeof err);
+    PrevTree prev;
+    if (b.repo) {
+        if (!prev_tree_git(&prev, b.repo, b.branch, &sb, err, sizeof err)) {
+            cli_error("build: %s", err);
+            return EXIT_USAGE;
+        }
+    } else {
+        prev_tree_dir(&prev, b.out, &sb);
+    }
+    SiteOptions so = {b.stdlib, b.engine, b.master_key, b.secrets, &prev.api};
+    SiteBuildStatus built = site_build(&sb, b.site, &so, err, sizeof err);
     if (built == SITE_UNREADABLE) {
         cli_print_diags(o, &sb.diags);
         cli_error("%s", err);
         status = EXIT_USAGE;
     } else {
-        if (built == SITE_BUILT)
-            status = b.repo ? to_repo(&b, &sb.program, &sb.tree) : to_dir(&b, &sb.tree);
-        else
+        if (built == SITE_BUILT) {
+            sealing_note(&sb);
+            status = b.repo ? to_repo(&b, &sb) : to_dir(&b, &sb.tree);
+        } else {
             status = EXIT_DIAG;
+        }
         cli_print_diags(o, &sb.diags);
         if (status == EXIT_DIAG)
             fprintf(stderr, "crownc: %s: %zu errors: nothing was written\n", b.site,
                     sb.diags.errors);
     }
+    prev_tree_free(&prev);
     site_build_free(&sb);
     return status;
 }

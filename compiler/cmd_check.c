@@ -15,6 +15,7 @@
 typedef struct CheckOptions {
     bool syntax;
     const char *stdlib;
+    const char *secrets; /* --secrets FILE: only to warn about missing ones */
 } CheckOptions;
 
 static void summary(const CliOptions *o, const DiagList *d, const char *what, bool io_error)
@@ -55,7 +56,8 @@ static int check_site(CliOptions *o, const CheckOptions *co, const char *path)
 {
     SiteBuild sb;
     char err[512];
-    SiteBuildStatus st = site_check(&sb, path, co->stdlib, err, sizeof err);
+    SiteOptions so = {co->stdlib, NULL, NULL, co->secrets, NULL};
+    SiteBuildStatus st = site_check(&sb, path, &so, err, sizeof err);
     cli_print_diags(o, &sb.diags);
     int status;
     if (st == SITE_UNREADABLE) {
@@ -73,7 +75,7 @@ int cmd_check(CliOptions *o, int argc, char **argv)
 {
     const char *paths[argc > 0 ? argc : 1];
     int npaths = 0;
-    CheckOptions co = {false, NULL};
+    CheckOptions co = {false, NULL, NULL};
     bool options_done = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -90,7 +92,9 @@ int cmd_check(CliOptions *o, int argc, char **argv)
         } else if (!options_done && strncmp(a, "--stdlib=", 9) == 0) {
             co.stdlib = a + 9;
         } else if (!options_done && a[0] == '-' && a[1]) {
-            int r = cli_render_option(o, argc, argv, &i);
+            int r = cli_value_option("--secrets", &co.secrets, argc, argv, &i);
+            if (r == 0)
+                r = cli_render_option(o, argc, argv, &i);
             if (r < 0)
                 return EXIT_USAGE;
             if (r == 0) {

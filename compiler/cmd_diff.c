@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "git_out.h"
+#include "prev_tree.h"
 #include "site_build.h"
 #include "udiff.h"
 
@@ -22,10 +23,12 @@ enum { DIFF_SAME = EXIT_OK, DIFF_CHANGES = 1 };
 
 typedef struct DiffOptions {
     const char *site, *stdlib, *repo, *branch, *engine;
+    const char *master_key, *secrets;
     const char *color; /* the last --color value, NULL when none was given */
 } DiffOptions;
 
-static const char usage[] = "usage: crownc diff SITE --repo PATH [--branch B] [--engine E] [--stdlib DIR] "
+static const char usage[] = "usage: crownc diff SITE --repo PATH [--branch B] [--engine E] "
+                            "[--master-key FILE] [--secrets FILE] [--stdlib DIR] "
                             "[--format=human|json] [--color=WHEN]";
 
 /* ---- options ---- */
@@ -51,6 +54,10 @@ static int parse_one(CliOptions *o, int argc, char **argv, int *i, DiffOptions *
         r = cli_value_option("--branch", &d->branch, argc, argv, i);
     if (r == 0)
         r = cli_value_option("--engine", &d->engine, argc, argv, i);
+    if (r == 0)
+        r = cli_value_option("--master-key", &d->master_key, argc, argv, i);
+    if (r == 0)
+        r = cli_value_option("--secrets", &d->secrets, argc, argv, i);
     if (r == 0 && argv[*i][0] == '-')
         r = render_option(o, argc, argv, i, d);
     if (r == 0 && argv[*i][0] != '-' && !d->site) {
@@ -328,7 +335,13 @@ int cmd_diff(CliOptions *o, int argc, char **argv)
         return status;
     SiteBuild sb;
     char err[512];
-    SiteBuildStatus built = site_build(&sb, d.site, d.stdlib, d.engine, err, sizeof err);
+    PrevTree prev;
+    if (!prev_tree_git(&prev, d.repo, d.branch, &sb, err, sizeof err)) {
+        cli_error("diff: %s", err);
+        return EXIT_USAGE;
+    }
+    SiteOptions so = {d.stdlib, d.engine, d.master_key, d.secrets, &prev.api};
+    SiteBuildStatus built = site_build(&sb, d.site, &so, err, sizeof err);
     if (built == SITE_BUILT) {
         status = diff_tree(o, &d, &sb);
     } else {
@@ -342,6 +355,7 @@ int cmd_diff(CliOptions *o, int argc, char **argv)
                     d.site, sb.diags.errors);
         status = EXIT_USAGE;
     }
+    prev_tree_free(&prev);
     site_build_free(&sb);
     return status;
 }

@@ -22,6 +22,10 @@ static const char overview[] =
     "                       what `build --repo` would change, with unified diffs\n"
     "  manifests SITE       the site's objects, one JSON object per line\n"
     "  keygen FILE          write a new site master key to FILE (mode 0600)\n"
+    "  keygen --sealing-key KEY --sealing-cert CERT\n"
+    "                       write a new Sealed Secrets key pair for the site\n"
+    "  bootstrap sealing-key --key KEY --cert CERT\n"
+    "                       print the controller's key pair as a Secret to apply\n"
     "  help [COMMAND]       this text, or the help of one command\n"
     "  --version            print the version\n"
     "\n"
@@ -85,13 +89,42 @@ static const struct {
      "reported and nothing is written (exit 1).\n",
      "  --stdlib DIR       the library to describe (default: the one crownc uses)\n"
      "  -o FILE            write to FILE instead of standard output\n"},
-    {"keygen", "crownc keygen [--force-stdout] FILE",
+    {"keygen",
+     "crownc keygen [--force-stdout] FILE\n"
+     "       crownc keygen --sealing-key KEY.pem --sealing-cert CERT.pem [--cn NAME] [--days N]",
      "Writes a new site master key to FILE: 32 random bytes as 64 hex digits\n"
      "and a newline, in a new file of mode 0600. An existing FILE is never\n"
      "replaced. Generated secrets are derived from this key: keep it out of\n"
      "the repository and back it up. FILE - prints the key on standard output\n"
-     "instead, and only with --force-stdout.\n",
-     "  --force-stdout     allow FILE - (the key on standard output)\n"},
+     "instead, and only with --force-stdout.\n"
+     "\n"
+     "With --sealing-key and --sealing-cert, writes instead a new Sealed Secrets\n"
+     "key pair made like the controller's: an RSA-4096 private key (PKCS#1 PEM,\n"
+     "mode 0600) and a self-signed certificate (mode 0644). Neither file may\n"
+     "exist; both are written or neither is. Commit the certificate (the site's\n"
+     "sealing certificate names it); never commit the key: give it to the\n"
+     "controller with `crownc bootstrap sealing-key` and back it up.\n",
+     "  --force-stdout     allow FILE - (the master key on standard output)\n"
+     "  --sealing-key KEY  the new private key file\n"
+     "  --sealing-cert CERT\n"
+     "                     the new certificate file\n"
+     "  --cn NAME          the certificate's common name (default sealed-secret)\n"
+     "  --days N           how long the certificate is valid (default 3650)\n"},
+    {"bootstrap",
+     "crownc bootstrap sealing-key --key KEY.pem --cert CERT.pem [--namespace NS]",
+     "Prints one Kubernetes Secret on standard output: the Sealed Secrets\n"
+     "controller's key pair (type kubernetes.io/tls, label\n"
+     "sealedsecrets.bitnami.com/sealed-secrets-key=active), to apply once before\n"
+     "the controller starts, so that it opens what crownc sealed to CERT:\n"
+     "  crownc bootstrap sealing-key --key KEY.pem --cert CERT.pem | kubectl apply -f -\n"
+     "The Secret's name is always sealed-secrets-key-crownc, so applying it again\n"
+     "updates it. Nothing is printed unless the certificate is valid now (RSA of\n"
+     "2048 bits or more), KEY.pem has mode 0600 or stricter, and the key is the\n"
+     "certificate's; otherwise one line on standard error and exit status 2.\n"
+     "The output holds the private key: never write it into the repository.\n",
+     "  --key KEY.pem      the private key (crownc keygen --sealing-key)\n"
+     "  --cert CERT.pem    its certificate\n"
+     "  --namespace NS     the controller's namespace (default kube-system)\n"},
     {"diff", "crownc diff SITE --repo PATH [--branch B] [--stdlib DIR] [OPTIONS]",
      "Checks the site and builds its tree exactly as `crownc build` does, then\n"
      "compares it with the site's directory in branch B (default main) of the\n"
@@ -118,7 +151,7 @@ int cmd_help(int argc, char **argv)
     for (size_t i = 0; i < sizeof topics / sizeof topics[0]; i++) {
         if (strcmp(argv[0], topics[i].name) == 0) {
             printf("usage: %s\n\n%s", topics[i].usage, topics[i].text);
-            if (strcmp(argv[0], "keygen") == 0)
+            if (strcmp(argv[0], "keygen") == 0 || strcmp(argv[0], "bootstrap") == 0)
                 printf("\noptions:\n%s", topics[i].options);
             else if (strcmp(argv[0], "explain") != 0)
                 printf("\noptions:\n%s%s", topics[i].options ? topics[i].options : "",

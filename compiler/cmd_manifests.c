@@ -103,7 +103,8 @@ int cmd_manifests(CliOptions *o, int argc, char **argv)
     }
     SiteBuild sb;
     char err[512];
-    SiteBuildStatus st = site_check(&sb, site, stdlib, err, sizeof err);
+    SiteOptions so = {stdlib, NULL, NULL, NULL, NULL};
+    SiteBuildStatus st = site_check(&sb, site, &so, err, sizeof err);
     cli_print_diags(o, &sb.diags);
     int status = EXIT_OK;
     if (st == SITE_UNREADABLE) {

@@ -89,6 +89,29 @@ static void add_manifests(Ctx *x, const Node *it, Env *env)
         push_manifest(x, v->u.list.items[i], it, it->span);
 }
 
+/* `bootstrap = {"FILE" = "text"}`: files for the operator, written to
+ * bootstrap/COMPONENT/FILE. They hold no secret (a secret cannot become
+ * text): where one is needed, the text says how to reveal it. */
+static void set_bootstrap(Ctx *x, const Node *it, Env *env)
+{
+    const Type *t = type_map(x->ev->ar, type_basic(TY_STRING));
+    const Value *v = eval_expr(x->ev, it->a, env, t);
+    v = v ? eval_coerce(x->ev, v, t, "bootstrap") : NULL;
+    for (size_t i = 0; v && i < v->u.obj.len; i++) {
+        const char *f = v->u.obj.keys[i];
+        bool ok = *f && strlen(f) <= 100 && f[0] != '.';
+        for (const char *c = f; ok && *c; c++)
+            ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+                 *c == '.' || *c == '_';
+        if (!ok) {
+            eval_error(x->ev, "E0402", v->u.obj.vals[i]->at, "\"%s\" cannot name a bootstrap "
+                       "file: lowercase letters, digits, '-', '_' and '.'", f);
+            return;
+        }
+    }
+    x->c->bootstrap = v;
+}
+
 static void component_attr(Ctx *x, const Node *it, Env *env)
 {
     const char *k = it->name.s;
@@ -105,10 +128,12 @@ static void component_attr(Ctx *x, const Node *it, Env *env)
         set_depends(x, it, env);
     } else if (strcmp(k, "manifests") == 0) {
         add_manifests(x, it, env);
+    } else if (strcmp(k, "bootstrap") == 0) {
+        set_bootstrap(x, it, env);
     } else {
         Diag *d = eval_error(x->ev, "E0402", it->span, "a component has no attribute `%s`", k);
-        diag_set_hint(d, "a component sets when, layer, namespace, depends_on and manifests, "
-                         "and holds `chart` and `manifest` blocks");
+        diag_set_hint(d, "a component sets when, layer, namespace, depends_on, manifests and "
+                         "bootstrap, and holds `chart` and `manifest` blocks");
     }
 }
 
@@ -277,19 +302,7 @@ static const Value *without_nulls(Eval *ev, const Value *v)
 /* A copy of obj with key set to v: replaced in place, or added last. */
 static const Value *with_key(Eval *ev, const Value *obj, const char *key, const Value *v)
 {
-    size_t n = obj->u.obj.len;
-    const char **keys = arena_alloc(ev->ar, (n + 1) * sizeof *keys);
-    const Value **vals = arena_alloc(ev->ar, (n + 1) * sizeof *vals);
-    if (n) {
-        memcpy(keys, obj->u.obj.keys, n * sizeof *keys);
-        memcpy(vals, obj->u.obj.vals, n * sizeof *vals);
-    }
-    size_t i = 0;
-    while (i < n && strcmp(keys[i], key) != 0)
-        i++;
-    keys[i] = key;
-    vals[i] = v;
-    return value_object(ev->ar, obj->at, keys, vals, i == n ? n + 1 : n);
+    return value_with_key(ev->ar, obj, key, v);
 }
 
 static bool dns_subdomain(const char *s)

@@ -47,6 +47,13 @@ struct Component {
                            * version, values; NULL when none */
     Manifest *manifests;
     size_t nmanifests;
+    /* Chart values that are secrets (secrets.h): their dotted paths, taken
+     * out of chart.values into the Secret values_secret, which the
+     * HelmRelease reads with valuesFrom. */
+    const char **secret_paths;
+    size_t nsecret_paths;
+    const char *values_secret;
+    const Value *bootstrap; /* file name -> text, for bootstrap/COMPONENT/; or NULL */
 };
 
 /* The layers objects are applied in, first to last. */

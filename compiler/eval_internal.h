@@ -95,6 +95,8 @@ const char *eval_suggest(const char *word, const char *const *candidates, size_t
 bool builtin_call(Eval *ev, const char *name, const Node *n, Env *env, const Type *want,
                   const Value **out);
 bool builtin_exists(const char *name);
+/* Whether a named argument of secret() takes a bare word (`kind = tsig`). */
+bool builtin_secret_word(const char *arg);
 
 /* What the static checker knows of a builtin: its arity, the kinds its
  * first arguments accept (BA_* flags; 0 or BA_ANY: anything) and how its

@@ -946,3 +946,65 @@ void gitout_result_free(GitOutResult *res)
     gitout_changes_free(&res->changes);
     memset(res, 0, sizeof *res);
 }
+
+/* ---- public: reading the tip ------------------------------------------ */
+
+struct GitOutReader {
+    git_repository *repo;
+    Tip tip;
+};
+
+GitOutStatus gitout_reader_open(const char *repo, const char *branch, GitOutReader **out,
+                                char *err, size_t errlen)
+{
+    *out = NULL;
+    if (gitout_repo_creatable(repo))
+        return GITOUT_UNCHANGED;
+    GitOutStatus st = lib_init(err, errlen);
+    if (st != GITOUT_OK)
+        return st;
+    GitOutReader *r = xcalloc(1, sizeof *r);
+    GitOutRequest req = {repo, false, branch, "x", NULL, 0};
+    char *refname = NULL;
+    st = check_branch(branch ? branch : "main", &refname, err, errlen);
+    if (st == GITOUT_OK)
+        st = open_repo(&req, false, &r->repo, err, errlen);
+    if (st == GITOUT_OK)
+        st = read_tip(r->repo, refname, &r->tip, err, errlen);
+    free(refname);
+    if (st == GITOUT_OK && r->tip.unborn)
+        st = GITOUT_UNCHANGED;
+    if (st != GITOUT_OK) {
+        gitout_reader_free(r);
+        return st;
+    }
+    *out = r;
+    return GITOUT_OK;
+}
+
+bool gitout_reader_read(GitOutReader *r, const char *path, char **data, size_t *len)
+{
+    git_tree_entry *e = NULL;
+    if (git_tree_entry_bypath(&e, r->tip.tree, path) < 0)
+        return false;
+    git_blob *blob = NULL;
+    bool ok = git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+              git_blob_lookup(&blob, r->repo, git_tree_entry_id(e)) == 0;
+    git_tree_entry_free(e);
+    if (!ok)
+        return false;
+    *len = (size_t)git_blob_rawsize(blob);
+    *data = xmemdup(git_blob_rawcontent(blob), *len);
+    git_blob_free(blob);
+    return true;
+}
+
+void gitout_reader_free(GitOutReader *r)
+{
+    if (!r)
+        return;
+    tip_free(&r->tip);
+    git_repository_free(r->repo);
+    free(r);
+    git_libgit2_shutdown();
+}

@@ -158,6 +158,21 @@ void gitout_plan_free(GitOutPlan *plan);
 void gitout_changes_free(GitOutChanges *c);
 void gitout_result_free(GitOutResult *res);
 
+/* Reading the branch's current files, for a build that reuses what it
+ * wrote before (sealed values). Read-only, like gitout_compare. */
+typedef struct GitOutReader GitOutReader;
+
+/* Opens repo at the tip of branch (NULL: "main"). GITOUT_OK with *out set;
+ * GITOUT_UNCHANGED with *out NULL when there is nothing to read (no
+ * repository yet, or an unborn branch); an error otherwise. */
+GitOutStatus gitout_reader_open(const char *repo, const char *branch, GitOutReader **out,
+                                char *err, size_t errlen);
+/* The blob at path (repository-relative): true with its bytes, malloc'ed
+ * and followed by a NUL (not counted). False when there is no such file. */
+bool gitout_reader_read(GitOutReader *r, const char *path, char **data, size_t *len);
+/* NULL is allowed. */
+void gitout_reader_free(GitOutReader *r);
+
 /* True when path is a missing or empty directory, which gitout_prepare
  * would make a repository of (and `crownc diff` treats as one that is
  * empty); anything else that is not a repository is someone's data. */

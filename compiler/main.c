@@ -19,6 +19,8 @@ static const struct {
     {"build", cmd_build},
     {"diff", cmd_diff},
     {"keygen", cmd_keygen},
+    {"bootstrap", cmd_bootstrap},
+    {"secrets", cmd_secrets},
 };
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
 #include "program.h"
 
 #include "component.h"
+#include "secrets.h"
 #include "typecheck.h"
 
 #include <dirent.h>
@@ -391,8 +392,10 @@ void program_check(Program *p)
         checks_run(p, ev->root_env, library_ok);
     /* Components read the whole model: on a site with errors they would
      * only repeat them. */
-    if (p->root && !p->diags->errors)
+    if (p->root && !p->diags->errors) {
         p->components = components_eval(p);
+        secrets_plan(p);
+    }
 }
 
 bool program_load_stdlib(Program *p, const char *stdlib_dir, DiagList *diags, char *err,
@@ -423,5 +426,6 @@ void program_free(Program *p)
     free(p->ev.data);
     free(p->site_dir);
     free(p->stdlib_dir);
+    secrets_plan_free(p->secrets);
     arena_free(&p->ar);
 }

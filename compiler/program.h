@@ -35,6 +35,7 @@ typedef struct Program {
     Eval ev;
     const Value *root;    /* the site, once evaluated */
     ComponentList components; /* its objects, when it checked clean */
+    struct SecretPlan *secrets; /* where its secrets go (secrets.h), with the components */
 } Program;
 
 /* Where the standard library is when no --stdlib is given: next to the

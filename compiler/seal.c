@@ -282,16 +282,103 @@ SealStatus seal_label(SealScope scope, const char *ns, const char *name, StrBuf 
 
 /* ---- RSA-OAEP ---------------------------------------------------------- */
 
-/* An RSA context set up for OAEP with SHA-256 as hash and MGF1 hash (set
- * both: OpenSSL's MGF1 default follows the hash today, but the format
- * fixes both) and the label, if any. An empty label is left unset, which
- * OAEP treats as the empty string, as the controller does. */
-static EVP_PKEY_CTX *oaep_ctx(EVP_PKEY *pkey, bool encrypt, const void *label, size_t label_len)
+/* Sealing does the EME-OAEP encoding itself (RFC 8017 §7.1.1) and has
+ * OpenSSL apply only the raw RSA operation, so that the seed comes from
+ * the caller's SealRandom. Opening keeps OpenSSL's own OAEP decoding,
+ * which is what shows the encoder right. */
+#define HASH_LEN 32                  /* SHA-256, for OAEP and for MGF1 */
+#define MAX_RSA_LEN (SEAL_MAX_BITS / 8)
+
+/* XORs MGF1-SHA-256(seed[0..seed_len)) into out[0..len). The mask never
+ * exists whole: each block is wiped once applied. */
+static bool mgf1_xor(const unsigned char *seed, size_t seed_len, unsigned char *out, size_t len)
+{
+    EVP_MD_CTX *mc = EVP_MD_CTX_new();
+    unsigned char block[HASH_LEN];
+    bool ok = mc != NULL;
+    for (uint32_t i = 0; ok && (size_t)i * HASH_LEN < len; i++) {
+        unsigned char ctr[4] = {(unsigned char)(i >> 24), (unsigned char)(i >> 16),
+                                (unsigned char)(i >> 8), (unsigned char)i};
+        unsigned int n = 0;
+        ok = EVP_DigestInit_ex(mc, EVP_sha256(), NULL) && EVP_DigestUpdate(mc, seed, seed_len) &&
+             EVP_DigestUpdate(mc, ctr, sizeof ctr) && EVP_DigestFinal_ex(mc, block, &n) &&
+             n == HASH_LEN;
+        size_t off = (size_t)i * HASH_LEN;
+        for (size_t j = 0; ok && j < HASH_LEN && off + j < len; j++)
+            out[off + j] ^= block[j];
+    }
+    OPENSSL_cleanse(block, sizeof block);
+    EVP_MD_CTX_free(mc);
+    return ok;
+}
+
+/* EM = 0x00 || maskedSeed || maskedDB, k bytes, for the message
+ * m[0..m_len) under the label. DB = lHash || PS || 0x01 || M is built in
+ * place in EM and masked there, so EM is the only buffer to wipe; the
+ * caller wipes it. */
+static bool oaep_encode(const void *label, size_t label_len, const unsigned char *m,
+                        size_t m_len, const unsigned char seed[HASH_LEN], unsigned char *em,
+                        size_t k)
+{
+    if (k < 2 * HASH_LEN + 2 || m_len > k - 2 * HASH_LEN - 2)
+        return false; /* the message does not fit the modulus */
+    unsigned char *mseed = em + 1, *db = em + 1 + HASH_LEN;
+    size_t db_len = k - HASH_LEN - 1;
+    memset(em, 0, k);
+    unsigned int n = 0;
+    if (!EVP_Digest(label_len ? label : "", label_len, db, &n, EVP_sha256(), NULL) ||
+        n != HASH_LEN)
+        return false;
+    db[db_len - m_len - 1] = 0x01; /* PS, the zeros before it, is already there */
+    memcpy(db + db_len - m_len, m, m_len);
+    memcpy(mseed, seed, HASH_LEN);
+    return mgf1_xor(mseed, HASH_LEN, db, db_len) && mgf1_xor(db, db_len, mseed, HASH_LEN);
+}
+
+/* RSAEP on em[0..k), which is below the modulus because it starts with a
+ * zero byte; out receives exactly k bytes. */
+static bool rsa_raw_encrypt(EVP_PKEY *pub, const unsigned char *em, size_t k, unsigned char *out)
+{
+    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new(pub, NULL);
+    size_t n = k;
+    bool ok = pc && EVP_PKEY_encrypt_init(pc) > 0 &&
+              EVP_PKEY_CTX_set_rsa_padding(pc, RSA_NO_PADDING) > 0 &&
+              EVP_PKEY_encrypt(pc, out, &n, em, k) > 0 && n == k;
+    EVP_PKEY_CTX_free(pc);
+    return ok;
+}
+
+/* Encrypts the session key into out (room for exactly rsa_len bytes),
+ * with an OAEP seed drawn from r after the session key. */
+static SealStatus wrap_key(EVP_PKEY *pub, const void *label, size_t label_len,
+                           const unsigned char key[SESSION_KEY_LEN], const SealRandom *r,
+                           unsigned char *out, size_t rsa_len, char *err, size_t errlen)
+{
+    unsigned char seed[HASH_LEN], em[MAX_RSA_LEN];
+    SealStatus st = SEAL_OK;
+    if (rsa_len > sizeof em)
+        st = fail(err, errlen, SEAL_ERROR, "the RSA key is over %d bits", SEAL_MAX_BITS);
+    else if (!r->fill(r->ctx, seed, sizeof seed))
+        st = fail(err, errlen, SEAL_ERROR, "the random source failed to give an OAEP seed");
+    else if (!oaep_encode(label, label_len, key, SESSION_KEY_LEN, seed, em, rsa_len))
+        st = fail(err, errlen, SEAL_ERROR, "OAEP encoding failed: %s", openssl_reason());
+    else if (!rsa_raw_encrypt(pub, em, rsa_len, out))
+        st = fail(err, errlen, SEAL_ERROR, "RSA encryption failed: %s", openssl_reason());
+    OPENSSL_cleanse(seed, sizeof seed);
+    OPENSSL_cleanse(em, sizeof em);
+    return st;
+}
+
+/* An RSA context set up to decrypt OAEP with SHA-256 as hash and MGF1
+ * hash (set both: OpenSSL's MGF1 default follows the hash today, but the
+ * format fixes both) and the label, if any. An empty label is left unset,
+ * which OAEP treats as the empty string, as the controller does. */
+static EVP_PKEY_CTX *oaep_ctx(EVP_PKEY *pkey, const void *label, size_t label_len)
 {
     EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new(pkey, NULL);
     if (!pc)
         return NULL;
-    int ok = (encrypt ? EVP_PKEY_encrypt_init(pc) : EVP_PKEY_decrypt_init(pc)) > 0 &&
+    int ok = EVP_PKEY_decrypt_init(pc) > 0 &&
              EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_OAEP_PADDING) > 0 &&
              EVP_PKEY_CTX_set_rsa_oaep_md(pc, EVP_sha256()) > 0 &&
              EVP_PKEY_CTX_set_rsa_mgf1_md(pc, EVP_sha256()) > 0;
@@ -309,24 +396,13 @@ static EVP_PKEY_CTX *oaep_ctx(EVP_PKEY *pkey, bool encrypt, const void *label, s
     return pc;
 }
 
-/* Encrypts the session key into out (room for exactly rsa_len bytes). */
-static bool wrap_key(EVP_PKEY *pub, const void *label, size_t label_len,
-                     const unsigned char key[SESSION_KEY_LEN], unsigned char *out, size_t rsa_len)
-{
-    EVP_PKEY_CTX *pc = oaep_ctx(pub, true, label, label_len);
-    size_t n = rsa_len;
-    bool ok = pc && EVP_PKEY_encrypt(pc, out, &n, key, SESSION_KEY_LEN) > 0 && n == rsa_len;
-    EVP_PKEY_CTX_free(pc);
-    return ok;
-}
-
 /* Decrypts rsa_ct[0..rsa_len) into key. False for any failure: OAEP's
  * checks cannot tell a wrong key from a wrong label, by design. */
 static bool unwrap_key(EVP_PKEY *priv, const void *label, size_t label_len,
                        const unsigned char *rsa_ct, size_t rsa_len,
                        unsigned char key[SESSION_KEY_LEN])
 {
-    EVP_PKEY_CTX *pc = oaep_ctx(priv, false, label, label_len);
+    EVP_PKEY_CTX *pc = oaep_ctx(priv, label, label_len);
     unsigned char *buf = pc ? OPENSSL_malloc(rsa_len) : NULL;
     size_t n = rsa_len;
     bool ok = buf && EVP_PKEY_decrypt(pc, buf, &n, rsa_ct, rsa_len) > 0 && n == SESSION_KEY_LEN;
@@ -465,8 +541,9 @@ static bool system_random(void *ctx, unsigned char *buf, size_t n)
     return n <= INT_MAX && RAND_bytes(buf, (int)n) == 1;
 }
 
-/* Builds the binary blob into a fresh buffer of *total bytes. The session
- * key is wiped here on every path. */
+/* Builds the binary blob into a fresh buffer of *total bytes. The random
+ * source gives the session key first, then (in wrap_key) the OAEP seed.
+ * The session key is wiped here on every path. */
 static SealStatus build_blob(const SealCert *c, const void *label, size_t label_len,
                              const unsigned char *pt, size_t len, const SealRandom *rnd,
                              unsigned char **blob, size_t *total, char *err, size_t errlen)
@@ -482,9 +559,9 @@ static SealStatus build_blob(const SealCert *c, const void *label, size_t label_
         st = fail(err, errlen, SEAL_ERROR, "out of memory");
     else if (!r->fill(r->ctx, key, sizeof key))
         st = fail(err, errlen, SEAL_ERROR, "the random source failed to give a session key");
-    else if (!wrap_key(c->pub, label, label_len, key, *blob + LEN_FIELD, rsa_len))
-        st = fail(err, errlen, SEAL_ERROR, "RSA-OAEP encryption failed: %s", openssl_reason());
-    else if (!gcm_seal(key, pt, len, *blob + LEN_FIELD + rsa_len))
+    else
+        st = wrap_key(c->pub, label, label_len, key, r, *blob + LEN_FIELD, rsa_len, err, errlen);
+    if (st == SEAL_OK && !gcm_seal(key, pt, len, *blob + LEN_FIELD + rsa_len))
         st = fail(err, errlen, SEAL_ERROR, "AES-GCM encryption failed: %s", openssl_reason());
     OPENSSL_cleanse(key, sizeof key);
     if (st != SEAL_OK) {

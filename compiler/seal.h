@@ -21,29 +21,39 @@
  * time it is (seconds since the epoch, UTC), so checks and tests are
  * reproducible.
  *
- * Randomness: the session key comes from a SealRandom the caller passes, or
- * from OpenSSL's RAND_bytes when it passes NULL. OAEP also draws a random
- * seed of its own, from OpenSSL's generator, which no caller controls, so
- * sealing the same value twice never gives the same text, even with the
- * same session key. The compiler does not try to make sealing
- * deterministic: to keep an unchanged site's tree unchanged, the build
- * keeps a keyed HMAC of each value beside its ciphertext and reuses the
- * previous commit's ciphertext, byte for byte, while the HMAC still
- * matches. Golden trees are byte-exact for that reason, not because
- * sealing is.
+ * Randomness: a value takes 64 random bytes, two calls of a SealRandom the
+ * caller passes: first the 32-byte session key, then the 32-byte OAEP
+ * seed. When the caller passes NULL both come from OpenSSL's RAND_bytes.
+ * The module does the OAEP encoding itself (RFC 8017 §7.1.1: EME-OAEP,
+ * SHA-256, MGF1 with SHA-256, the scope label) and has OpenSSL apply only
+ * the raw RSA operation, so the output depends on nothing but the
+ * certificate, the label, the value and those bytes: sealing the same
+ * value twice with the same random bytes gives the same text. With
+ * RAND_bytes two seals of one value never give the same text. The
+ * compiler does not rely on determinism to keep an unchanged site's tree
+ * unchanged: the build keeps a keyed HMAC of each value beside its
+ * ciphertext and reuses the previous commit's ciphertext, byte for byte,
+ * while the HMAC still matches. Golden trees are byte-exact for that
+ * reason, not because sealing is.
  *
- * Deterministic randomness exists only in tests: this module contains no
- * such source and no switch that selects one. A test that wants a fixed
- * session key defines its own SealRandom in the test file
- * (tests/unit/test_seal.c does), and test files are linked into test
- * binaries only, never into crownc. A release build therefore has no
- * deterministic source to call, by accident or by option. A fixed session
- * key must never reach real output: two values sealed under the same key
- * and the same zero nonce reveal each other's XOR and let GCM tags be
- * forged.
+ * Deterministic randomness exists only in test builds: this module
+ * contains no such source and no switch that selects one. The compiler
+ * gets its SealRandom from random_source.h, whose implementation is
+ * chosen at link time: build/crownc (and the unit tests) link
+ * compiler/random_release.c, which always answers NULL (RAND_bytes) and
+ * contains no deterministic generator; only build/crownc-test links
+ * tests/support/random_test.c, a fixed stream per value. A release build
+ * therefore has no deterministic source to call, by accident or by option
+ * (tests/run.sh checks that the test source's seed string is not in
+ * build/crownc). Unit tests that want fixed bytes define their own
+ * SealRandom in the test file (tests/unit/test_seal.c does). A fixed
+ * session key must never reach real output: two values sealed under the
+ * same key and the same zero nonce reveal each other's XOR and let GCM
+ * tags be forged.
  *
- * Secrets in memory: the session key and every intermediate buffer that
- * held plaintext are wiped with OPENSSL_cleanse before they are released;
+ * Secrets in memory: the session key, the OAEP seed, the encoded OAEP
+ * message and its masks, and every intermediate buffer that held
+ * plaintext are wiped with OPENSSL_cleanse before they are released;
  * a SealPlain must be released with seal_plain_free for the same reason.
  *
  * Errors: every function that can fail returns a SealStatus and, unless it
@@ -95,8 +105,10 @@ typedef enum SealScope {
     SEAL_CLUSTER_WIDE,   /* empty: no OAEP label at all */
 } SealScope;
 
-/* A source of random bytes for session keys: fill buf with n bytes and
- * return true, or return false (sealing then fails with SEAL_ERROR). */
+/* A source of random bytes for session keys and OAEP seeds: fill buf with
+ * n bytes and return true, or return false (sealing then fails with
+ * SEAL_ERROR). Sealing one value calls fill twice, 32 bytes each: the
+ * session key, then the OAEP seed. */
 typedef struct SealRandom {
     bool (*fill)(void *ctx, unsigned char *buf, size_t n);
     void *ctx;
@@ -146,7 +158,8 @@ int seal_cert_bits(const SealCert *c);
 /* Seals value[0..len) (raw bytes, not base64; len <= SEAL_MAX_VALUE) to c
  * under the label label[0..label_len) (label_len 0 for cluster-wide: no
  * label is set at all), and appends the base64 text, without a newline,
- * to out. rnd supplies the session key; NULL means RAND_bytes. */
+ * to out. rnd supplies the session key and then the OAEP seed; NULL means
+ * RAND_bytes for both. The same rnd bytes give the same text. */
 SealStatus seal_value(const SealCert *c, const void *label, size_t label_len, const void *value,
                       size_t len, const SealRandom *rnd, StrBuf *out, char *err, size_t errlen);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "component.h"
+#include "secrets.h"
 #include "diag_render.h"
 #include "git_out.h"
 #include "yaml_out.h"
@@ -49,29 +50,8 @@ static const Value *boolean(Build *b, bool v)
     return value_bool(b->ev->ar, source_span(b->p->units[0].src, 0, 0), v);
 }
 
-/* obj(b, "k1", v1, "k2", v2, ..., NULL): an object; a NULL value leaves
- * its key out. */
-static const Value *obj(Build *b, ...)
-{
-    const char *keys[32];
-    const Value *vals[32];
-    size_t n = 0;
-    va_list ap;
-    va_start(ap, b);
-    for (const char *k = va_arg(ap, const char *); k; k = va_arg(ap, const char *)) {
-        const Value *v = va_arg(ap, const Value *);
-        if (v && n < 32) {
-            keys[n] = k;
-            vals[n++] = v;
-        }
-    }
-    va_end(ap);
-    const char **ks = arena_alloc(b->ev->ar, (n ? n : 1) * sizeof *ks);
-    const Value **vs = arena_alloc(b->ev->ar, (n ? n : 1) * sizeof *vs);
-    memcpy(ks, keys, n * sizeof *ks);
-    memcpy(vs, vals, n * sizeof *vs);
-    return value_object(b->ev->ar, source_span(b->p->units[0].src, 0, 0), ks, vs, n);
-}
+/* obj(b, "k1", v1, "k2", v2, ..., NULL): see value_object_of. */
+#define obj(b, ...) value_object_of((b)->ev->ar, source_span((b)->p->units[0].src, 0, 0), __VA_ARGS__)
 
 static const Value *list_of(Build *b, const Value **items, size_t n)
 {
@@ -199,8 +179,25 @@ static char *lower(const char *s)
     return l;
 }
 
+/* The last line of defence: nothing but a SealedSecret carries a secret
+ * into the tree. A Secret reaches here only if sealing was skipped. */
+static bool plain_secret(Build *b, const Manifest *m)
+{
+    const Value *api = value_get(m->obj, "apiVersion");
+    if (strcmp(m->kind, "Secret") != 0 || !api || api->kind != V_STRING ||
+        strcmp(api->u.str.s, "v1") != 0)
+        return false;
+    Diag *d = diag_error(b->p->diags, "E0707", m->at, "a plain Secret cannot be written to the "
+                         "tree: %s/%s was not sealed", m->ns ? m->ns : "", m->name);
+    diag_set_hint(d, "secrets reach git only as SealedSecrets; this is a fault of the build");
+    b->ok = false;
+    return true;
+}
+
 static void emit(Build *b, const Component *c, const Manifest *m)
 {
+    if (plain_secret(b, m))
+        return;
     for (const char *k = m->kind; *k; k++) {
         if (!isalnum((unsigned char)*k)) {
             diag_error(b->p->diags, "E0404", m->at, "kind \"%s\" is not a Kubernetes kind",
@@ -209,15 +206,9 @@ static void emit(Build *b, const Component *c, const Manifest *m)
             return;
         }
     }
-    StrBuf path, text;
-    sb_init(&path);
+    char *path = tree_object_path(c->layer, c->decl->name, m->kind, m->ns, m->name);
+    StrBuf text;
     sb_init(&text);
-    char *kind = lower(m->kind);
-    sb_printf(&path, "%s/%s/", c->layer, c->decl->name);
-    if (m->ns)
-        sb_printf(&path, "%s/", m->ns);
-    sb_printf(&path, "%s-%s.yaml", kind, m->name);
-    free(kind);
     if (render(b, m->obj, m->at, &text)) {
         if (b->nplaced == b->capplaced) {
             b->capplaced = b->capplaced ? b->capplaced * 2 : 64;
@@ -226,11 +217,25 @@ static void emit(Build *b, const Component *c, const Manifest *m)
                 abort();
         }
         b->placed[b->nplaced++] = (Placed){b->t->len, m->at};
-        add_file(b, path.data, text.data, text.len);
-        index_entry(b, path.data, text.data, text.len, m, c->decl->name);
+        add_file(b, path, text.data, text.len);
+        index_entry(b, path, text.data, text.len, m, c->decl->name);
     }
-    sb_free(&path);
+    free(path);
     sb_free(&text);
+}
+
+char *tree_object_path(const char *layer, const char *component, const char *kind,
+                       const char *ns, const char *name)
+{
+    StrBuf path;
+    sb_init(&path);
+    char *k = lower(kind);
+    sb_printf(&path, "%s/%s/", layer, component);
+    if (ns)
+        sb_printf(&path, "%s/", ns);
+    sb_printf(&path, "%s-%s.yaml", k, name);
+    free(k);
+    return sb_take(&path);
 }
 
 /* ---- charts ---- */
@@ -246,6 +251,19 @@ static const Value *labels(Build *b, const Component *c)
 {
     return obj(b, "app.kubernetes.io/managed-by", str(b, "crownc"), "app.kubernetes.io/part-of",
                str(b, "crownlabs"), "app.kubernetes.io/component", str(b, c->decl->name), NULL);
+}
+
+/* The chart values that are secrets, read from their sealed Secret. */
+static const Value *values_from(Build *b, const Component *c)
+{
+    if (!c->nsecret_paths)
+        return NULL;
+    const Value **items = arena_alloc(b->ev->ar, c->nsecret_paths * sizeof *items);
+    for (size_t i = 0; i < c->nsecret_paths; i++)
+        items[i] = obj(b, "kind", str(b, "Secret"), "name", str(b, c->values_secret),
+                       "valuesKey", str(b, c->secret_paths[i]), "targetPath",
+                       str(b, c->secret_paths[i]), NULL);
+    return list_of(b, items, c->nsecret_paths);
 }
 
 static void flux_chart(Build *b, const Component *c)
@@ -278,7 +296,7 @@ static void flux_chart(Build *b, const Component *c)
                                                 str(b, name), NULL), NULL), NULL),
             "install", obj(b, "crds", str(b, "CreateReplace"), NULL),
             "upgrade", obj(b, "crds", str(b, "CreateReplace"), NULL),
-            "values", values, NULL),
+            "values", values, "valuesFrom", values_from(b, c), NULL),
         NULL);
     Manifest mr = generated(b, repo, "HelmRepository", name, ns, at);
     Manifest ml = generated(b, release, "HelmRelease", c->decl->name, ns, at);
@@ -489,6 +507,56 @@ static const char argo_steps[] =
     "4. Apply the root Application once; Argo CD syncs everything else:\n\n"
     "       kubectl apply -f %s/gitops/root.yaml\n";
 
+/* A component's bootstrap files, and the chart values Argo CD cannot
+ * take from a Secret (it has no valuesFrom): the operator sets those. */
+static void component_files(Build *b, const Component *c)
+{
+    for (size_t i = 0; c->bootstrap && i < c->bootstrap->u.obj.len; i++) {
+        const Value *v = c->bootstrap->u.obj.vals[i];
+        StrBuf path;
+        sb_init(&path);
+        sb_printf(&path, "bootstrap/%s/%s", c->decl->name, c->bootstrap->u.obj.keys[i]);
+        add_file(b, path.data, v->u.str.s, v->u.str.len);
+        sb_free(&path);
+    }
+}
+
+/* The secret behind a chart value, by the name `secrets reveal` takes. */
+static const char *chart_secret_name(const Build *b, const Component *c, const char *path)
+{
+    const SecretPlan *pl = b->p->secrets;
+    for (size_t i = 0; pl && i < pl->nobjects; i++) {
+        const SecretObject *o = &pl->objects[i];
+        if (o->component != c || strcmp(o->name, c->values_secret) != 0)
+            continue;
+        for (size_t k = 0; k < o->nentries; k++)
+            if (strcmp(o->entries[k].key, path) == 0 && o->entries[k].ref)
+                return pl->idents[o->entries[k].ident].name;
+    }
+    return "?";
+}
+
+static void argo_secret_values(Build *b, StrBuf *r)
+{
+    bool any = false;
+    for (size_t i = 0; i < b->p->components.len; i++) {
+        const Component *c = &b->p->components.at[i];
+        for (size_t k = 0; k < c->nsecret_paths; k++) {
+            if (!any)
+                sb_printf(r, "\n## Chart values kept out of git\n\n"
+                             "Argo CD cannot read Helm values from a Secret, so these values\n"
+                             "are not in the Applications. Each is sealed in the Secret named\n"
+                             "(under its path as the key) and is printed by\n"
+                             "`crownc secrets reveal SITE NAME`; give it to the release by hand\n"
+                             "(docs/secrets.md, \"Argo CD and chart values\"):\n\n");
+            any = true;
+            sb_printf(r, "- `%s`: `%s` from Secret `%s/%s`, NAME `%s`\n", c->decl->name,
+                      c->secret_paths[k], c->ns, c->values_secret,
+                      chart_secret_name(b, c, c->secret_paths[k]));
+        }
+    }
+}
+
 static void bootstrap_readme(Build *b)
 {
     StrBuf r, layers;
@@ -504,12 +572,16 @@ static void bootstrap_readme(Build *b)
                 "again. The cluster applies it by itself once these steps are done.\n\n");
     if (b->flux)
         sb_printf(&r, flux_steps, b->t->prefix, layers.data ? layers.data : "none");
-    else
+    else {
         sb_printf(&r, argo_steps, argo_setting(b, "namespace", "argocd"),
                   layers.data ? layers.data : "none", b->t->prefix);
+        argo_secret_values(b, &r);
+    }
     add_file(b, "bootstrap/README.md", r.data, r.len);
     sb_free(&r);
     sb_free(&layers);
+    for (size_t i = 0; i < b->p->components.len; i++)
+        component_files(b, &b->p->components.at[i]);
 }
 
 /* ---- kustomizations ---- */
@@ -681,6 +753,14 @@ static void index_file(Build *b)
     sb_free(&j);
 }
 
+const char *tree_prefix(const Program *p)
+{
+    const Value *site = value_get(p->root, "site");
+    const Value *gitops = site ? value_get(site, "gitops") : NULL;
+    const char *path = gitops ? field_text(gitops, "path") : NULL;
+    return path ? path : site ? field_text(site, "name") : NULL;
+}
+
 bool tree_build(Program *p, const char *engine, Tree *t)
 {
     memset(t, 0, sizeof *t);
@@ -700,9 +780,8 @@ bool tree_build(Program *p, const char *engine, Tree *t)
         return false;
     }
     b.flux = strcmp(engine ? engine : b.gitops->u.obj.decl->name, "flux") == 0;
-    const char *path = field_text(b.gitops, "path");
     t->site = strdup(name);
-    t->prefix = strdup(path ? path : name);
+    t->prefix = strdup(tree_prefix(p));
     if (!check_prefix(&b)) {
         sb_free(&b.index);
         return false;

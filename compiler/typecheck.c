@@ -427,7 +427,7 @@ static const Type *builtin(Tc *tc, const Node *n, const BuiltinSig *sig, const S
     const Type *first = NULL;
     for (size_t i = 0; i < k; i++) {
         const Node *a = n->list.at[i];
-        if (named && a->name.s && strcmp(a->name.s, "kind") == 0 && a->a->kind == N_IDENT)
+        if (named && a->name.s && builtin_secret_word(a->name.s) && a->a->kind == N_IDENT)
             continue;
         const Type *t = infer(tc, a->a, sc, NULL);
         if (i == 0)

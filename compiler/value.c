@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdarg.h>
 #include <string.h>
 
 static Value *new_value(Arena *ar, ValueKind k, Span at)
@@ -360,3 +361,42 @@ static void describe(const Value *v, StrBuf *out, int depth)
 }
 
 void value_describe(const Value *v, StrBuf *out) { describe(v, out, 0); }
+
+const Value *value_object_of(Arena *ar, Span at, ...)
+{
+    const char *keys[32];
+    const Value *vals[32];
+    size_t n = 0;
+    va_list ap;
+    va_start(ap, at);
+    for (const char *k = va_arg(ap, const char *); k; k = va_arg(ap, const char *)) {
+        const Value *v = va_arg(ap, const Value *);
+        if (v && n < 32) {
+            keys[n] = k;
+            vals[n++] = v;
+        }
+    }
+    va_end(ap);
+    const char **ks = arena_alloc(ar, (n ? n : 1) * sizeof *ks);
+    const Value **vs = arena_alloc(ar, (n ? n : 1) * sizeof *vs);
+    memcpy(ks, keys, n * sizeof *ks);
+    memcpy(vs, vals, n * sizeof *vs);
+    return value_object(ar, at, ks, vs, n);
+}
+
+const Value *value_with_key(Arena *ar, const Value *obj, const char *key, const Value *v)
+{
+    size_t n = obj->u.obj.len;
+    const char **keys = arena_alloc(ar, (n + 1) * sizeof *keys);
+    const Value **vals = arena_alloc(ar, (n + 1) * sizeof *vals);
+    if (n) {
+        memcpy(keys, obj->u.obj.keys, n * sizeof *keys);
+        memcpy(vals, obj->u.obj.vals, n * sizeof *vals);
+    }
+    size_t i = 0;
+    while (i < n && strcmp(keys[i], key) != 0)
+        i++;
+    keys[i] = key;
+    vals[i] = v;
+    return value_object(ar, obj->at, keys, vals, i == n ? n + 1 : n);
+}

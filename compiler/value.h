@@ -98,6 +98,11 @@ const Value *value_enum(Arena *ar, Span at, const Decl *e, int index);
 /* Takes ownership of items (arena memory). */
 const Value *value_list(Arena *ar, Span at, const Value **items, size_t len);
 const Value *value_object(Arena *ar, Span at, const char **keys, const Value **vals, size_t len);
+/* value_object_of(ar, at, "k1", v1, "k2", v2, ..., NULL): an object of at
+ * most 32 keys, in that order; a NULL value leaves its key out. */
+const Value *value_object_of(Arena *ar, Span at, ...);
+/* obj with key set to v: replaced in place, or added last. */
+const Value *value_with_key(Arena *ar, const Value *obj, const char *key, const Value *v);
 /* A copy of v that points at another place. */
 const Value *value_moved(Arena *ar, const Value *v, Span at);
 

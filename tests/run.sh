@@ -115,6 +115,17 @@ for code in $("$CROWNC" explain | awk '{print $1}'); do
     fi
 done
 
+# The test master key and supplied secrets (tests/keys) for the sections
+# that check and build the example sites; "secrets" tries without them.
+export CROWNC_MASTER_KEY
+CROWNC_MASTER_KEY=$(cat tests/keys/master.key)
+while IFS= read -r line; do
+    name=${line%%:*}
+    value=${line#*: }
+    value=${value#\"}
+    export "CROWN_SECRET_$name=${value%\"}"
+done <tests/keys/secrets.yaml
+
 # ---- sites --------------------------------------------------------------
 section "sites"
 # The example sites check clean: no error and no warning.
@@ -135,6 +146,10 @@ section "build"
 # The output tree: deterministic, valid, applied by kustomize; commits made
 # only when something changed; a broken site writes nothing.
 export SOURCE_DATE_EPOCH=1764000000
+# The test build of crownc seals with fixed randomness, so that trees
+# compare byte for byte; the release binary is tried in "secrets".
+CROWNC_RELEASE=$CROWNC
+CROWNC="$BUILD/crownc-test"
 build_ok() { # DESCRIPTION ARGS...: crownc build succeeds
     local what=$1
     shift
@@ -324,6 +339,7 @@ if [ -x "$VALIDATE" ] && python3 -c 'import yaml, jsonschema' 2>/dev/null; then
     done
 fi
 unset SOURCE_DATE_EPOCH
+CROWNC=$CROWNC_RELEASE
 
 # ---- stdlib-doc ---------------------------------------------------------
 section "stdlib-doc"
@@ -509,6 +525,17 @@ else
     done
     [ "$nblobs" -ge 5 ] && ok || bad "seal: test_seal --emit wrote $nblobs sealed values, expected 5"
 fi
+# The deterministic random source (tests/support/random_test.c) is linked
+# into crownc-test only: its seed string must be there and not in crownc.
+test_seed="crownc deterministic test random v1"
+n=$(grep -a -c -F "$test_seed" "$CROWNC")
+[ "$n" = 0 ] && ok || bad "seal: $CROWNC contains the test random source's seed (count ${n:-none})"
+if [ ! -f "$BUILD/crownc-test" ]; then
+    bad "seal: $BUILD/crownc-test is missing (make test builds it)"
+else
+    n=$(grep -a -c -F "$test_seed" "$BUILD/crownc-test")
+    [ "${n:-0}" -ge 1 ] && ok || bad "seal: $BUILD/crownc-test lacks the test random source's seed"
+fi
 
 # ---- cli ----------------------------------------------------------------
 section "cli"
@@ -613,6 +640,95 @@ status_is 2 "explain an unknown code with a library" explain --stdlib "$TMP/lib"
 status_is 0 "explain without a library" explain --stdlib "$TMP/no-such-dir"
 grep -q '^E0020 ' "$TMP/cli.out" && ok || bad "explain without a library lists no codes"
 status_is 0 "explain E0020 without a library" explain --stdlib "$TMP/no-such-dir" E0020
+
+# keygen --sealing-key and bootstrap sealing-key: a site's own Sealed
+# Secrets key pair, never written over existing files, and printed as the
+# controller's TLS Secret only when the pair is sound (otherwise status 2
+# and nothing on standard output).
+SK="$TMP/sealing"
+mkdir -p "$SK"
+status_is 0 "keygen --sealing-key" keygen --sealing-key "$SK/key.pem" --sealing-cert "$SK/cert.pem"
+[ "$(stat -c %a "$SK/key.pem")" = 600 ] && [ "$(stat -c %a "$SK/cert.pem")" = 644 ] &&
+    head -1 "$SK/key.pem" | grep -qx -- '-----BEGIN RSA PRIVATE KEY-----' &&
+    head -1 "$SK/cert.pem" | grep -qx -- '-----BEGIN CERTIFICATE-----' && ok ||
+    bad "keygen --sealing-key wrote something else than a 0600 PKCS#1 key and a 0644 certificate"
+cp "$SK/key.pem" "$SK/key.copy"
+cp "$SK/cert.pem" "$SK/cert.copy"
+status_is 2 "keygen --sealing-key over an existing pair" \
+    keygen --sealing-key "$SK/key.pem" --sealing-cert "$SK/cert.pem"
+status_is 2 "keygen --sealing-key over an existing certificate" \
+    keygen --sealing-key "$SK/new.pem" --sealing-cert "$SK/cert.pem"
+cmp -s "$SK/key.pem" "$SK/key.copy" && cmp -s "$SK/cert.pem" "$SK/cert.copy" &&
+    [ "$(stat -c %a "$SK/key.pem")" = 600 ] && [ ! -e "$SK/new.pem" ] && ok ||
+    bad "a refused keygen --sealing-key changed or created a file"
+status_is 2 "keygen FILE --sealing-key" keygen "$SK/x.key" --sealing-key "$SK/k.pem" --sealing-cert "$SK/c.pem"
+status_is 2 "keygen --sealing-key without --sealing-cert" keygen --sealing-key "$SK/k.pem"
+status_is 2 "keygen --days without --sealing-key" keygen --days 30 "$SK/x.key"
+status_is 2 "keygen --sealing-key --days 0" keygen --sealing-key "$SK/k.pem" --sealing-cert "$SK/c.pem" --days 0
+[ -e "$SK/x.key" ] || [ -e "$SK/k.pem" ] || [ -e "$SK/c.pem" ] &&
+    bad "a keygen with bad options wrote a file" || ok
+status_is 0 "help bootstrap" help bootstrap
+# bootstrap_run NAME ARGS...: stdout to $SK/NAME.yaml, stderr to
+# $SK/NAME.err; returns crownc's status.
+bootstrap_run() {
+    local name=$1
+    shift
+    timeout 60 "$CROWNC" bootstrap "$@" >"$SK/$name.yaml" 2>"$SK/$name.err"
+}
+bootstrap_run good sealing-key --key "$SK/key.pem" --cert "$SK/cert.pem"
+st=$?
+[ "$st" = 0 ] && ok || { bad "bootstrap sealing-key: status $st"; cat "$SK/good.err"; }
+sed -n 's/^  tls\.crt: //p' "$SK/good.yaml" | base64 -d 2>/dev/null | cmp -s - "$SK/cert.pem" && ok ||
+    bad "bootstrap sealing-key: tls.crt does not decode to the certificate"
+sed -n 's/^  tls\.key: //p' "$SK/good.yaml" | base64 -d 2>/dev/null | cmp -s - "$SK/key.pem" && ok ||
+    bad "bootstrap sealing-key: tls.key does not decode to the key"
+grep -qx 'kind: Secret' "$SK/good.yaml" && grep -qx 'type: kubernetes.io/tls' "$SK/good.yaml" &&
+    grep -qx '  name: sealed-secrets-key-crownc' "$SK/good.yaml" &&
+    grep -qx '  namespace: kube-system' "$SK/good.yaml" &&
+    grep -qx '    sealedsecrets.bitnami.com/sealed-secrets-key: active' "$SK/good.yaml" &&
+    [ -z "$(tail -c 1 "$SK/good.yaml")" ] && ok ||
+    bad "bootstrap sealing-key: not the controller's TLS Secret, or no final newline"
+grep -q 'kubectl apply -f -' "$SK/good.err" && ok || bad "bootstrap sealing-key: no note on standard error"
+bootstrap_run ns sealing-key --key "$SK/key.pem" --cert "$SK/cert.pem" --namespace sealed-secrets
+[ $? = 0 ] && grep -qx '  namespace: sealed-secrets' "$SK/ns.yaml" && ok ||
+    bad "bootstrap sealing-key --namespace"
+bootstrap_run badns sealing-key --key "$SK/key.pem" --cert "$SK/cert.pem" --namespace 'x: y'
+[ $? = 2 ] && [ ! -s "$SK/badns.yaml" ] && ok || bad "bootstrap sealing-key took a bad namespace"
+cp "$SK/key.pem" "$SK/loose.pem"
+chmod 644 "$SK/loose.pem"
+bootstrap_run loose sealing-key --key "$SK/loose.pem" --cert "$SK/cert.pem"
+[ $? = 2 ] && [ ! -s "$SK/loose.yaml" ] && grep -q 'chmod 600' "$SK/loose.err" && ok ||
+    bad "bootstrap sealing-key: a key of mode 0644 was not refused with status 2 and empty output"
+status_is 0 "keygen --sealing-key, a second pair" \
+    keygen --sealing-key "$SK/key2.pem" --sealing-cert "$SK/cert2.pem" --cn other --days 30
+bootstrap_run mismatch sealing-key --key "$SK/key2.pem" --cert "$SK/cert.pem"
+[ $? = 2 ] && [ ! -s "$SK/mismatch.yaml" ] && grep -q 'not one pair' "$SK/mismatch.err" && ok ||
+    bad "bootstrap sealing-key: a key of another pair was not refused with status 2 and empty output"
+bootstrap_run nocert sealing-key --key "$SK/key.pem" --cert "$SK/missing.pem"
+[ $? = 2 ] && [ ! -s "$SK/nocert.yaml" ] && ok || bad "bootstrap sealing-key: a missing certificate"
+bootstrap_run noitem
+[ $? = 2 ] && ok || bad "bootstrap without an item"
+if command -v kubectl >/dev/null 2>&1; then
+    # `kubectl create --dry-run=client -f -` asks a server for the API's
+    # resources, so without a cluster the printed Secret is checked
+    # offline: kubectl's own TLS Secret for the same files (whose
+    # generator checks, like Go's tls.X509KeyPair, that they are one
+    # pair) has the same data, and kustomize reads the document as one
+    # Secret.
+    timeout 60 kubectl create secret tls sealed-secrets-key-crownc --cert "$SK/cert.pem" \
+        --key "$SK/key.pem" --namespace kube-system --dry-run=client -o yaml \
+        >"$SK/kubectl.yaml" 2>"$SK/kubectl.err" &&
+        cmp -s <(grep '^  tls\.' "$SK/kubectl.yaml") <(grep '^  tls\.' "$SK/good.yaml") && ok ||
+        { bad "bootstrap sealing-key: kubectl's TLS Secret for the pair has other data"; cat "$SK/kubectl.err"; }
+    mkdir -p "$SK/kust"
+    cp "$SK/good.yaml" "$SK/kust/secret.yaml"
+    printf 'resources:\n- secret.yaml\n' >"$SK/kust/kustomization.yaml"
+    timeout 60 kubectl kustomize "$SK/kust" >"$SK/kust.out" 2>&1 &&
+        grep -qx 'kind: Secret' "$SK/kust.out" && grep -qx '  name: sealed-secrets-key-crownc' "$SK/kust.out" &&
+        ok || { bad "bootstrap sealing-key: kubectl kustomize does not read the Secret"; head -5 "$SK/kust.out"; }
+else
+    echo "skip: kubectl checks of bootstrap sealing-key (kubectl is not installed)"
+fi
 
 # ---- diff ---------------------------------------------------------------
 section "diff"

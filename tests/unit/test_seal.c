@@ -2,7 +2,10 @@
  * the blob's size and encoding, labels that do not match, certificates
  * refused (expired, not yet valid, not RSA, too small, not PEM), the
  * fingerprint against the openssl command, and blobs that are truncated,
- * altered or not base64.
+ * altered or not base64. With a fixed random source, sealing is
+ * reproducible byte for byte, the session key and the OAEP seed are the
+ * source's first and second bytes (checked with an OAEP decoder written
+ * here), and the output opens for every scope with 2048- and 4096-bit keys.
  *
  * The key pairs are made here, with OpenSSL, when the tests start: a
  * throwaway RSA-4096 key with a self-signed certificate, and smaller keys
@@ -400,10 +403,9 @@ static void test_each_seal_differs(void **state)
     free(b);
 }
 
-/* The session key comes from the caller's source, once per value; OAEP's
- * own randomness is OpenSSL's, so a fixed session key still gives a
- * different RSA part each time (and the same AES part, which is why a
- * fixed key must never leave the tests). */
+/* Both the session key and the OAEP seed come from the caller's source,
+ * two calls per value, so the same bytes give the same text, RSA part
+ * included (which is why a fixed source must never leave the tests). */
 static void test_random_source(void **state)
 {
     Fixture *f = *state;
@@ -411,14 +413,10 @@ static void test_random_source(void **state)
     SealRandom rnd = {counter_fill, &ctr};
     char *a = seal_with(f->c, "ns/n", "value", 5, &rnd);
     char *b = seal_with(f->c, "ns/n", "value", 5, &rnd);
-    assert_int_equal(ctr.calls, 2);
-    size_t la, lb;
-    unsigned char *ra = unb64(a, &la), *rb = unb64(b, &lb);
-    assert_int_equal(la, lb);
-    assert_memory_not_equal(ra + 2, rb + 2, 512);
-    assert_memory_equal(ra + 2 + 512, rb + 2 + 512, 5 + 16);
+    assert_int_equal(ctr.calls, 4);
+    assert_string_equal(a, b);
     assert_opens_to(f->k, "ns/n", a, "value", 5);
-    free(ra), free(rb), free(a), free(b);
+    free(a), free(b);
 
     ctr.broken = true;
     StrBuf out;
@@ -428,6 +426,228 @@ static void test_random_source(void **state)
     assert_int_equal(out.len, 0);
     assert_non_null(strstr(err, "random"));
     sb_free(&out);
+}
+
+/* A source that gives different, known bytes to its first and second
+ * call of each value (the session key, then the OAEP seed): byte j of
+ * call i is base[i % 2] + 3j. fail_call (1-based, 0 for never) makes
+ * that call fail. */
+typedef struct Script {
+    unsigned char base[2];
+    unsigned calls;
+    unsigned fail_call;
+} Script;
+
+static bool script_fill(void *ctx, unsigned char *buf, size_t n)
+{
+    Script *s = ctx;
+    unsigned i = s->calls++;
+    if (s->fail_call == s->calls)
+        return false;
+    for (size_t j = 0; j < n; j++)
+        buf[j] = (unsigned char)(s->base[i % 2] + 3 * j);
+    return true;
+}
+
+static void script_bytes(unsigned char base, unsigned char out[32])
+{
+    for (size_t j = 0; j < 32; j++)
+        out[j] = (unsigned char)(base + 3 * j);
+}
+
+/* XORs MGF1-SHA-256(seed) into out[0..len): written again here, apart
+ * from seal.c, with the one-shot EVP_Digest. */
+static void test_mgf1_xor(const unsigned char *seed, size_t seed_len, unsigned char *out,
+                          size_t len)
+{
+    unsigned char *in = malloc(seed_len + 4), md[32];
+    assert_non_null(in);
+    memcpy(in, seed, seed_len);
+    for (uint32_t c = 0; (size_t)c * 32 < len; c++) {
+        in[seed_len] = (unsigned char)(c >> 24), in[seed_len + 1] = (unsigned char)(c >> 16);
+        in[seed_len + 2] = (unsigned char)(c >> 8), in[seed_len + 3] = (unsigned char)c;
+        assert_true(EVP_Digest(in, seed_len + 4, md, NULL, EVP_sha256(), NULL));
+        for (size_t j = 0; j < 32 && (size_t)c * 32 + j < len; j++)
+            out[(size_t)c * 32 + j] ^= md[j];
+    }
+    free(in);
+}
+
+/* Opens the RSA part of blob with raw RSA and decodes EME-OAEP by hand
+ * (RFC 8017 §7.1.2), checking every field: out come the session key and
+ * the seed the sealer used. */
+static void oaep_open_by_hand(EVP_PKEY *priv, const char *label, const char *blob,
+                              unsigned char key[32], unsigned char seed[32])
+{
+    size_t raw_len, k = (size_t)EVP_PKEY_get_size(priv), n = k;
+    unsigned char *raw = unb64(blob, &raw_len), *em = malloc(k);
+    assert_non_null(em);
+    assert_int_equal(raw[0] << 8 | raw[1], k);
+    EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new(priv, NULL);
+    assert_non_null(pc);
+    assert_true(EVP_PKEY_decrypt_init(pc) > 0);
+    assert_true(EVP_PKEY_CTX_set_rsa_padding(pc, RSA_NO_PADDING) > 0);
+    assert_true(EVP_PKEY_decrypt(pc, em, &n, raw + 2, k) > 0);
+    assert_int_equal(n, k);
+    EVP_PKEY_CTX_free(pc);
+    unsigned char *db = em + 1 + 32, lhash[32];
+    size_t db_len = k - 33;
+    assert_int_equal(em[0], 0);
+    test_mgf1_xor(db, db_len, em + 1, 32);
+    memcpy(seed, em + 1, 32);
+    test_mgf1_xor(seed, 32, db, db_len);
+    assert_true(EVP_Digest(label, strlen(label), lhash, NULL, EVP_sha256(), NULL));
+    assert_memory_equal(db, lhash, 32);
+    for (size_t i = 32; i < db_len - 33; i++)
+        assert_int_equal(db[i], 0); /* PS */
+    assert_int_equal(db[db_len - 33], 1);
+    memcpy(key, db + db_len - 32, 32);
+    free(em);
+    free(raw);
+}
+
+/* Fixed bytes give byte-identical text; other bytes give other text; the
+ * session key is the source's first call and the OAEP seed its second. */
+static void test_fixed_source_reproducible(void **state)
+{
+    Fixture *f = *state;
+    static const char v[] = "s3cr3t value";
+    const size_t n = sizeof v - 1, rsa_part = 2 + 512;
+    Script s12 = {{1, 2}, 0, 0}, s13 = {{1, 3}, 0, 0}, s42 = {{4, 2}, 0, 0};
+    SealRandom r12 = {script_fill, &s12}, r13 = {script_fill, &s13}, r42 = {script_fill, &s42};
+    char *a = seal_with(f->c, "ns/n", v, n, &r12);
+    char *b = seal_with(f->c, "ns/n", v, n, &r12);
+    assert_int_equal(s12.calls, 4);
+    assert_string_equal(a, b);
+    char *seed_only = seal_with(f->c, "ns/n", v, n, &r13);
+    char *key_only = seal_with(f->c, "ns/n", v, n, &r42);
+    size_t la, l13, l42;
+    unsigned char *ra = unb64(a, &la), *r13b = unb64(seed_only, &l13), *r42b = unb64(key_only, &l42);
+    assert_int_equal(la, l13);
+    assert_int_equal(la, l42);
+    /* Another seed changes the RSA part only; another key changes both. */
+    assert_memory_not_equal(ra + 2, r13b + 2, 512);
+    assert_memory_equal(ra + rsa_part, r13b + rsa_part, n + 16);
+    assert_memory_not_equal(ra + 2, r42b + 2, 512);
+    assert_memory_not_equal(ra + rsa_part, r42b + rsa_part, n + 16);
+    /* A different label, same bytes: a different RSA part. */
+    char *other_label = seal_with(f->c, "ns/m", v, n, &r12);
+    assert_string_not_equal(a, other_label);
+
+    unsigned char key[32], seed[32], want[32];
+    oaep_open_by_hand(f->rsa, "ns/n", a, key, seed);
+    script_bytes(1, want);
+    assert_memory_equal(key, want, 32);
+    script_bytes(2, want);
+    assert_memory_equal(seed, want, 32);
+    oaep_open_by_hand(f->rsa, "ns/n", seed_only, key, seed);
+    script_bytes(3, want);
+    assert_memory_equal(seed, want, 32);
+
+    char *texts[] = {a, b, seed_only, key_only};
+    for (size_t i = 0; i < N_OF(texts); i++)
+        assert_opens_to(f->k, "ns/n", texts[i], v, n);
+    assert_opens_to(f->k, "ns/m", other_label, v, n);
+    free(ra), free(r13b), free(r42b);
+    free(a), free(b), free(seed_only), free(key_only), free(other_label);
+}
+
+/* A source that fails on the OAEP seed fails the seal, with no output. */
+static void test_fixed_source_seed_fails(void **state)
+{
+    Fixture *f = *state;
+    Script s = {{1, 2}, 0, 2};
+    SealRandom rnd = {script_fill, &s};
+    StrBuf out;
+    sb_init(&out);
+    char err[256];
+    assert_int_equal(seal_value(f->c, "", 0, "v", 1, &rnd, &out, err, sizeof err), SEAL_ERROR);
+    assert_int_equal(s.calls, 2);
+    assert_int_equal(out.len, 0);
+    assert_non_null(strstr(err, "OAEP seed"));
+    assert_int_equal(ERR_peek_error(), 0);
+    sb_free(&out);
+}
+
+/* Sealed with fixed bytes to a 2048-bit and a 4096-bit key, in each scope
+ * and with a few seeds, values open with unseal_value (both key forms)
+ * and do not open under another scope's label. */
+static void test_fixed_source_opens(void **state)
+{
+    Fixture *f = *state;
+    EVP_PKEY *rsa2048 = rsa_key(2048);
+    char *cert2048 = make_cert(rsa2048, NOT_BEFORE, NOT_AFTER), *pem8 = pkcs8_pem(rsa2048),
+         *pem1 = pkcs1_pem(rsa2048);
+    struct {
+        SealCert *c;
+        SealKey *k8, *k1;
+        EVP_PKEY *priv;
+        size_t k;
+    } keys[] = {
+        {load_cert(cert2048, NOW), load_key(pem8), load_key(pem1), rsa2048, 256},
+        {f->c, f->k, load_key(f->pkcs1), f->rsa, 512},
+    };
+    char *labels[] = {label_of(SEAL_STRICT, "crown-lab", "grafana"),
+                      label_of(SEAL_NAMESPACE_WIDE, "crown-lab", NULL),
+                      label_of(SEAL_CLUSTER_WIDE, NULL, NULL)};
+    static const char v[] = "admin\0password";
+    const size_t n = sizeof v - 1;
+    for (size_t ki = 0; ki < N_OF(keys); ki++) {
+        assert_int_equal(seal_cert_bits(keys[ki].c), (int)keys[ki].k * 8);
+        for (size_t li = 0; li < N_OF(labels); li++) {
+            for (unsigned b = 0; b < 4; b++) {
+                Script s = {{(unsigned char)(17 * b), (unsigned char)(255 - 29 * b)}, 0, 0};
+                SealRandom rnd = {script_fill, &s};
+                char *blob = seal_with(keys[ki].c, labels[li], v, n, &rnd);
+                size_t raw_len;
+                free(unb64(blob, &raw_len));
+                assert_int_equal(raw_len, 2 + keys[ki].k + n + 16);
+                assert_opens_to(keys[ki].k8, labels[li], blob, v, n);
+                assert_opens_to(keys[ki].k1, labels[li], blob, v, n);
+                assert_open_fails(keys[ki].k8, labels[(li + 1) % N_OF(labels)], blob,
+                                  SEAL_FAILED, "wrong");
+                unsigned char key[32], seed[32], want[32];
+                oaep_open_by_hand(keys[ki].priv, labels[li], blob, key, seed);
+                script_bytes(s.base[1], want);
+                assert_memory_equal(seed, want, 32);
+                free(blob);
+            }
+        }
+    }
+    for (size_t li = 0; li < N_OF(labels); li++)
+        free(labels[li]);
+    seal_cert_free(keys[0].c);
+    seal_key_free(keys[0].k8);
+    seal_key_free(keys[0].k1);
+    seal_key_free(keys[1].k1);
+    free(cert2048), free(pem8), free(pem1);
+    EVP_PKEY_free(rsa2048);
+}
+
+/* The largest value accepted (SEAL_MAX_VALUE) and an empty one, with
+ * fixed bytes: reproducible, the right size, and they open. */
+static void test_fixed_source_extremes(void **state)
+{
+    Fixture *f = *state;
+    Script s = {{9, 99}, 0, 0};
+    SealRandom rnd = {script_fill, &s};
+    size_t n = SEAL_MAX_VALUE;
+    unsigned char *big = malloc(n);
+    assert_non_null(big);
+    for (size_t i = 0; i < n; i++)
+        big[i] = (unsigned char)(i * 131 + (i >> 8));
+    const size_t lens[] = {0, n};
+    for (size_t i = 0; i < N_OF(lens); i++) {
+        char *a = seal_with(f->c, "ns/x", big, lens[i], &rnd);
+        char *b = seal_with(f->c, "ns/x", big, lens[i], &rnd);
+        assert_string_equal(a, b);
+        size_t raw_len;
+        free(unb64(a, &raw_len));
+        assert_int_equal(raw_len, 2 + 512 + lens[i] + 16);
+        assert_opens_to(f->k, "ns/x", a, big, lens[i]);
+        free(a), free(b);
+    }
+    free(big);
 }
 
 /* ---- opening what does not open ----------------------------------------- */
@@ -680,12 +900,12 @@ static int write_file(const char *dir, const char *name, const void *data, size_
 }
 
 static int emit_case(const char *dir, int i, const SealCert *c, const char *label,
-                     const void *value, size_t len)
+                     const void *value, size_t len, const SealRandom *rnd)
 {
     StrBuf out;
     sb_init(&out);
     char err[256], name[32];
-    if (seal_value(c, label, strlen(label), value, len, NULL, &out, err, sizeof err) != SEAL_OK) {
+    if (seal_value(c, label, strlen(label), value, len, rnd, &out, err, sizeof err) != SEAL_OK) {
         fprintf(stderr, "test_seal --emit: %s\n", err);
         return -1;
     }
@@ -719,11 +939,15 @@ static int emit(const char *dir)
     rc |= write_file(dir, "cert.pem", cert, strlen(cert));
     rc |= write_file(dir, "key.pem", p1, strlen(p1));
     rc |= write_file(dir, "key8.pem", p8, strlen(p8));
-    rc |= emit_case(dir, 1, c, "crown-lab/grafana-admin", "correct horse", 13);
-    rc |= emit_case(dir, 2, c, "crown-lab", bytes, sizeof bytes);
-    rc |= emit_case(dir, 3, c, "", "", 0);
-    rc |= big ? emit_case(dir, 4, c, "monitoring/big", big, big_len) : -1;
-    rc |= emit_case(dir, 5, c, "kube-system/dns-tsig", utf8, strlen(utf8));
+    rc |= emit_case(dir, 1, c, "crown-lab/grafana-admin", "correct horse", 13, NULL);
+    rc |= emit_case(dir, 2, c, "crown-lab", bytes, sizeof bytes, NULL);
+    rc |= emit_case(dir, 3, c, "", "", 0, NULL);
+    rc |= big ? emit_case(dir, 4, c, "monitoring/big", big, big_len, NULL) : -1;
+    rc |= emit_case(dir, 5, c, "kube-system/dns-tsig", utf8, strlen(utf8), NULL);
+    /* Fixed bytes: the OAEP encoding done in seal.c, with a known seed. */
+    Script s = {{5, 6}, 0, 0};
+    SealRandom fixed = {script_fill, &s};
+    rc |= emit_case(dir, 6, c, "crown-lab/fixed", "fixed random", 12, &fixed);
     seal_cert_free(c);
     free(big), free(cert), free(p1), free(p8);
     EVP_PKEY_free(k);
@@ -741,6 +965,10 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_too_large_value),
         cmocka_unit_test(test_each_seal_differs),
         cmocka_unit_test(test_random_source),
+        cmocka_unit_test(test_fixed_source_reproducible),
+        cmocka_unit_test(test_fixed_source_seed_fails),
+        cmocka_unit_test(test_fixed_source_opens),
+        cmocka_unit_test(test_fixed_source_extremes),
         cmocka_unit_test(test_wrong_label),
         cmocka_unit_test(test_wrong_key),
         cmocka_unit_test(test_damaged_blobs),

@@ -792,7 +792,7 @@ static void assert_refused(const Value *doc, const Value *bad, const char *reaso
 static void test_refusals(void **state)
 {
     Arena *ar = *state;
-    Secret sec = {.supplied = true, .input = "DB_PASSWORD"};
+    Secret sec = {.kind = SECRET_INPUT, .input = "DB_PASSWORD"};
     Value *s = arena_alloc(ar, sizeof *s);
     s->kind = V_SECRET;
     s->u.secret = &sec;

@@ -1,0 +1,180 @@
+/* cmd_bootstrap.c — `crownc bootstrap sealing-key --key KEY --cert CERT
+ * [--namespace NS]`: the Sealed Secrets controller's key pair as one
+ * Kubernetes Secret on standard output, to apply once before the
+ * controller starts (a site's own pair, made by `crownc keygen
+ * --sealing-key`; sealkey.h).
+ *
+ * The Secret is what the controller looks for at start-up (upstream
+ * pkg/controller/keys.go): type kubernetes.io/tls in its namespace, the
+ * label sealedsecrets.bitnami.com/sealed-secrets-key=active, tls.key a
+ * PKCS#1 key and tls.crt its certificate. Its name is fixed, so applying it
+ * again is an update, not a second key.
+ *
+ * Everything is checked before anything is printed: the certificate loads
+ * at the current time (seal_cert_load: RSA of at least 2048 bits, not
+ * expired), the key file is private (mode 0600), the key parses and is the
+ * certificate's. A failure prints one line on standard error, nothing on
+ * standard output, and exits 2. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "cli.h"
+#include "seal.h"
+#include "sealkey.h"
+
+#define SECRET_NAME "sealed-secrets-key-crownc"
+#define DEFAULT_NAMESPACE "kube-system"
+#define KEY_LABEL "sealedsecrets.bitnami.com/sealed-secrets-key"
+
+/* A DNS-1123 label, as Kubernetes wants a namespace: 1 to 63 of a-z, 0-9
+ * and '-', starting and ending with a letter or digit. Nothing else can
+ * reach the YAML. */
+static bool dns_label(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return false;
+    return true;
+}
+
+/* Standard base64, padded, on one line. The caller cleanses and frees. */
+static char *base64(const char *data, size_t len, size_t *out_len)
+{
+    size_t n = 4 * ((len + 2) / 3);
+    unsigned char *out = malloc(n + 1);
+    if (!out) {
+        fputs("crownc: out of memory\n", stderr);
+        abort();
+    }
+    /* Both files are at most 1 MiB (sealkey_read_*), within int. */
+    int w = EVP_EncodeBlock(out, (const unsigned char *)data, (int)len);
+    *out_len = (size_t)w;
+    return (char *)out;
+}
+
+/* The Secret, checked, as YAML in a new buffer (cleansed by the caller). */
+static char *secret_yaml(const char *ns, const char *cert, size_t cert_len, const char *key,
+                         size_t key_len, size_t *len)
+{
+    size_t crt_n, key_n;
+    char *crt64 = base64(cert, cert_len, &crt_n);
+    char *key64 = base64(key, key_len, &key_n);
+    static const char fmt[] = "apiVersion: v1\n"
+                              "kind: Secret\n"
+                              "metadata:\n"
+                              "  name: " SECRET_NAME "\n"
+                              "  namespace: %s\n"
+                              "  labels:\n"
+                              "    " KEY_LABEL ": active\n"
+                              "type: kubernetes.io/tls\n"
+                              "data:\n"
+                              "  tls.crt: %s\n"
+                              "  tls.key: %s\n";
+    size_t cap = sizeof fmt + strlen(ns) + crt_n + key_n;
+    char *out = malloc(cap);
+    if (!out) {
+        fputs("crownc: out of memory\n", stderr);
+        abort();
+    }
+    int w = snprintf(out, cap, fmt, ns, crt64, key64);
+    *len = w > 0 ? (size_t)w : 0;
+    OPENSSL_cleanse(key64, key_n + 1);
+    free(key64);
+    free(crt64);
+    return out;
+}
+
+static int usage(const char *msg)
+{
+    cli_error("bootstrap: %s (see 'crownc help bootstrap')", msg);
+    return EXIT_USAGE;
+}
+
+static int sealing_key(int argc, char **argv)
+{
+    const char *key_path = NULL, *cert_path = NULL, *ns = DEFAULT_NAMESPACE;
+    for (int i = 0; i < argc; i++) {
+        int r;
+        if ((r = cli_value_option("--key", &key_path, argc, argv, &i)) != 0 ||
+            (r = cli_value_option("--cert", &cert_path, argc, argv, &i)) != 0 ||
+            (r = cli_value_option("--namespace", &ns, argc, argv, &i)) != 0) {
+            if (r < 0)
+                return EXIT_USAGE;
+        } else {
+            cli_error("bootstrap sealing-key: unexpected '%s' (see 'crownc help bootstrap')",
+                      argv[i]);
+            return EXIT_USAGE;
+        }
+    }
+    if (!key_path || !cert_path)
+        return usage("sealing-key needs --key KEY.pem and --cert CERT.pem");
+    if (!dns_label(ns)) {
+        cli_error("bootstrap sealing-key: --namespace '%s' is not a namespace name (1 to 63 "
+                  "of a-z, 0-9 and '-', starting and ending with a letter or digit)",
+                  ns);
+        return EXIT_USAGE;
+    }
+
+    char err[512];
+    char *cert = NULL, *key = NULL;
+    size_t cert_len = 0, key_len = 0;
+    SealCert *c = NULL;
+    char *yaml = NULL;
+    size_t len = 0;
+    int status = EXIT_USAGE;
+    if (!sealkey_read_cert(cert_path, &cert, &cert_len, err, sizeof err)) {
+        cli_error("bootstrap sealing-key: %s", err);
+        goto done;
+    }
+    if (seal_cert_load(cert, cert_len, (int64_t)time(NULL), &c, err, sizeof err) != SEAL_OK) {
+        cli_error("bootstrap sealing-key: %s: %s", cert_path, err);
+        goto done;
+    }
+    if (!sealkey_read_private(key_path, &key, &key_len, err, sizeof err)) {
+        cli_error("bootstrap sealing-key: %s", err);
+        goto done;
+    }
+    if (!sealkey_pair_matches(cert, cert_len, key, key_len, err, sizeof err)) {
+        cli_error("bootstrap sealing-key: %s and %s: %s", key_path, cert_path, err);
+        goto done;
+    }
+    yaml = secret_yaml(ns, cert, cert_len, key, key_len, &len);
+    bool ok = fwrite(yaml, 1, len, stdout) == len && fflush(stdout) == 0;
+    OPENSSL_cleanse(yaml, len);
+    free(yaml);
+    if (!ok) {
+        cli_error("bootstrap sealing-key: cannot write standard output");
+        goto done;
+    }
+    fprintf(stderr,
+            "crownc: the Secret printed holds the private key of %s: pipe it to "
+            "`kubectl apply -f -` before the Sealed Secrets controller starts in namespace %s; "
+            "never write it into the repository\n",
+            key_path, ns);
+    status = EXIT_OK;
+done:
+    seal_cert_free(c);
+    sealkey_free_pem(key, key_len);
+    sealkey_free_pem(cert, cert_len);
+    return status;
+}
+
+int cmd_bootstrap(CliOptions *o, int argc, char **argv)
+{
+    (void)o;
+    if (argc < 1)
+        return usage("what to bootstrap? (sealing-key)");
+    if (strcmp(argv[0], "sealing-key") == 0)
+        return sealing_key(argc - 1, argv + 1);
+    cli_error("bootstrap: unknown item '%s'; the one known is sealing-key", argv[0]);
+    return EXIT_USAGE;
+}

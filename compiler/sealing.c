@@ -1,0 +1,201 @@
+/* sealing.c — every planned Secret becomes a SealedSecret, reusing the
+ * previous tree's ciphertext where the value has not changed
+ * (secrets.h). */
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "component.h"
+#include "random_source.h"
+#include "sealed_prev.h"
+#include "secrets.h"
+#include "strbuf.h"
+#include "tree.h"
+#include "value.h"
+
+typedef struct Sealer {
+    Program *p;
+    const SecretsSealing *s;
+    char cert[7 + SEAL_FINGERPRINT_SIZE]; /* "sha256:" HEX */
+    size_t reused, sealed;
+    bool ok;
+} Sealer;
+
+static Arena *ar(Sealer *x) { return &x->p->ar; }
+
+static const Value *str(Sealer *x, Span at, const char *s)
+{
+    return value_string(ar(x), at, s, strlen(s));
+}
+
+static void fail(Sealer *x, const char *code, Span at, const char *reason)
+{
+    diag_error(x->p->diags, code, at, "%s", reason);
+    x->ok = false;
+}
+
+/* The previous tree's file of this SealedSecret, if it has one. */
+static bool previous(Sealer *x, const SecretObject *o, SealedPrev *prev)
+{
+    if (!x->s->prev)
+        return false;
+    char *path = tree_object_path(o->component->layer, o->component->decl->name, "SealedSecret",
+                                  o->ns, o->name);
+    char *data = NULL;
+    size_t len = 0;
+    bool ok = x->s->prev->read(x->s->prev->ctx, path, &data, &len) &&
+              sealed_prev_parse(data, len, prev);
+    free(path);
+    free(data);
+    return ok;
+}
+
+static const char *scope_word(SealScope s)
+{
+    return s == SEAL_STRICT ? "strict" : s == SEAL_NAMESPACE_WIDE ? "namespace-wide"
+                                                                   : "cluster-wide";
+}
+
+/* The plaintext of one entry: text, or the secret's value. */
+static char *plaintext(Sealer *x, const SecretEntry *e, char *err, size_t errlen)
+{
+    if (e->text) {
+        char *t = strndup(e->text->u.str.s, e->text->u.str.len);
+        if (!t)
+            abort();
+        return t;
+    }
+    return secrets_value(x->p->secrets, e->ident, e->public_half, x->s->master, x->s->inputs,
+                         err, errlen);
+}
+
+typedef struct Sealed {
+    StrBuf blob;
+    char hmac[DERIVE_FINGERPRINT_SIZE];
+} Sealed;
+
+/* Seals one value, or takes its ciphertext from the previous tree. */
+static bool seal_entry(Sealer *x, const SecretObject *o, const StrBuf *label,
+                       const SealedPrev *prev, const SecretEntry *e, Sealed *out)
+{
+    char err[512];
+    char *plain = plaintext(x, e, err, sizeof err);
+    if (!plain) {
+        fail(x, "E0705", e->ref ? e->ref->at : o->m->at, err);
+        return false;
+    }
+    size_t len = strlen(plain);
+    StrBuf scope;
+    sb_init(&scope);
+    sb_printf(&scope, "%s:%.*s/%s", scope_word(o->scope), (int)label->len,
+              label->data ? label->data : "", e->key);
+    bool ok = derive_fingerprint(x->s->master, scope.data, plain, len, out->hmac, err, sizeof err);
+    const char *old = ok && prev ? sealed_prev_reuse(prev, x->cert, e->key, out->hmac) : NULL;
+    if (old) {
+        sb_puts(&out->blob, old);
+        x->reused++;
+    } else if (ok) {
+        /* The context names the value, never holds it. */
+        sb_printf(&scope, " %s", out->hmac);
+        SealRandom *r = random_source_open(scope.data, scope.len);
+        ok = seal_value(x->s->cert, label->data, label->len, plain, len, r, &out->blob, err,
+                        sizeof err) == SEAL_OK;
+        random_source_close(r);
+        x->sealed += ok;
+    }
+    if (!ok)
+        fail(x, "E0706", e->ref ? e->ref->at : o->m->at, err);
+    OPENSSL_cleanse(plain, len);
+    free(plain);
+    sb_free(&scope);
+    return ok;
+}
+
+/* metadata.annotations of the SealedSecret: the Secret's own (which
+ * carry its scope) and crownc's two. */
+static const Value *annotations(Sealer *x, const SecretObject *o, const Sealed *vals, Span at)
+{
+    StrBuf lines;
+    sb_init(&lines);
+    for (size_t i = 0; i < o->nentries; i++)
+        sb_printf(&lines, "%s %s\n", o->entries[i].key, vals[i].hmac);
+    const Value *own = o->meta ? value_get(o->meta, "annotations") : NULL;
+    const Value *a = own && own->kind == V_OBJECT ? own : value_object_of(ar(x), at, NULL);
+    a = value_with_key(ar(x), a, SECRETS_ANNOTATION_HMAC,
+                       value_string(ar(x), at, lines.data, lines.len));
+    a = value_with_key(ar(x), a, SECRETS_ANNOTATION_CERT, str(x, at, x->cert));
+    sb_free(&lines);
+    return a;
+}
+
+static const Value *sealed_object(Sealer *x, const SecretObject *o, const Sealed *vals)
+{
+    Span at = o->m->at;
+    const char **keys = arena_alloc(ar(x), (o->nentries ? o->nentries : 1) * sizeof *keys);
+    const Value **blobs = arena_alloc(ar(x), (o->nentries ? o->nentries : 1) * sizeof *blobs);
+    for (size_t i = 0; i < o->nentries; i++) {
+        keys[i] = o->entries[i].key;
+        blobs[i] = value_string(ar(x), at, vals[i].blob.data, vals[i].blob.len);
+    }
+    const Value *labels = o->meta ? value_get(o->meta, "labels") : NULL;
+    const Value *own = o->meta ? value_get(o->meta, "annotations") : NULL;
+    const Value *meta = value_object_of(ar(x), at, "name", str(x, at, o->name), "namespace",
+                                        str(x, at, o->ns), "labels", labels, "annotations",
+                                        annotations(x, o, vals, at), NULL);
+    const Value *tmeta = value_object_of(ar(x), at, "name", str(x, at, o->name), "namespace",
+                                         str(x, at, o->ns), "labels", labels, "annotations", own,
+                                         NULL);
+    const Value *tmpl = value_object_of(ar(x), at, "metadata", tmeta, "type",
+                                        o->type ? o->type : str(x, at, "Opaque"), "immutable",
+                                        o->immutable, NULL);
+    return value_object_of(
+        ar(x), at, "apiVersion", str(x, at, "bitnami.com/v1alpha1"), "kind",
+        str(x, at, "SealedSecret"), "metadata", meta, "spec",
+        value_object_of(ar(x), at, "encryptedData",
+                        value_object(ar(x), at, keys, blobs, o->nentries), "template", tmpl, NULL),
+        NULL);
+}
+
+static void seal_object(Sealer *x, SecretObject *o)
+{
+    char err[512];
+    StrBuf label;
+    sb_init(&label);
+    if (seal_label(o->scope, o->ns, o->name, &label, err, sizeof err) != SEAL_OK) {
+        fail(x, "E0706", o->m->at, err);
+        sb_free(&label);
+        return;
+    }
+    SealedPrev prev;
+    bool have_prev = previous(x, o, &prev);
+    Sealed *vals = calloc(o->nentries ? o->nentries : 1, sizeof *vals);
+    if (!vals)
+        abort();
+    bool ok = true;
+    for (size_t i = 0; i < o->nentries; i++) {
+        sb_init(&vals[i].blob);
+        ok = seal_entry(x, o, &label, have_prev ? &prev : NULL, &o->entries[i], &vals[i]) && ok;
+    }
+    if (ok) {
+        o->m->obj = sealed_object(x, o, vals);
+        o->m->kind = "SealedSecret";
+    }
+    for (size_t i = 0; i < o->nentries; i++)
+        sb_free(&vals[i].blob);
+    free(vals);
+    if (have_prev)
+        sealed_prev_free(&prev);
+    sb_free(&label);
+}
+
+bool secrets_seal(Program *p, const SecretsSealing *s, size_t *reused, size_t *sealed)
+{
+    Sealer x = {p, s, "", 0, 0, true};
+    snprintf(x.cert, sizeof x.cert, "sha256:%s", seal_cert_fingerprint(s->cert));
+    for (size_t i = 0; i < p->secrets->nobjects; i++)
+        seal_object(&x, &p->secrets->objects[i]);
+    *reused = x.reused;
+    *sealed = x.sealed;
+    return x.ok;
+}
