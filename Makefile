@@ -88,8 +88,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(OBJS)
 
 unit: $(UNIT_BINS)
 
-# The demo commits the example site into build/demo-repo; the fixed date
-# makes the commit the same on every machine.
+# The demo commits the example site into build/demo-repo; with the fixed
+# date, running it again makes no new commit (sealed values are reused).
 DEMO_DATE := 1764000000
 demo: $(CROWNC)
 	$(CROWNC) check sites/lab
@@ -136,6 +136,16 @@ valgrind: $(CROWNC)
 	done
 	@$(VALGRIND) $(CROWNC) fmt sites/polito/site.crown >/dev/null
 	@$(VALGRIND) $(CROWNC) doc >/dev/null
+	@# Sealing, then reuse from the branch; and a secret revealed.
+	@tmp=$$(mktemp -d) && export CROWNC_MASTER_KEY=$$(cat tests/keys/master.key) \
+	    CROWN_SECRET_SMTP_PASSWORD=x CROWN_SECRET_BGP_PASSWORD=y SOURCE_DATE_EPOCH=1 && \
+	for i in 1 2; do \
+	    $(VALGRIND) $(CROWNC) build sites/department --repo $$tmp/repo >/dev/null 2>&1 || \
+	        { echo "valgrind: build sites/department ($$i)"; rm -rf $$tmp; exit 1; }; \
+	done; \
+	$(VALGRIND) $(CROWNC) secrets reveal sites/department dns-tsig >/dev/null 2>&1 || \
+	    { echo "valgrind: secrets reveal"; rm -rf $$tmp; exit 1; }; \
+	rm -rf $$tmp
 	@echo "valgrind: no errors, no leaks"
 
 FUZZ_SECONDS ?= 60

@@ -652,7 +652,7 @@ static const Builtin builtins[] = {
     {"yaml", b_yaml, {1, 1, BR_ANY, {A_STR}}},
     {"file", b_file, {1, 1, BR_STRING, {A_STR}}},
     {"input_secret", b_input_secret, {1, 1, BR_SECRET, {A_STR}}},
-    {"public_key", b_public_key, {1, 1, BR_SECRET, {A_ANY}}},
+    {"public_key", b_public_key, {1, 1, BR_SECRET, {BA_SECRET}}},
 };
 
 static const Builtin *find(const char *name)

@@ -28,7 +28,11 @@
 #include "seal.h"
 #include "sealkey.h"
 
-#define SECRET_NAME "sealed-secrets-key-crownc"
+/* The Secret is named after its certificate, SECRET_PREFIX + the first 16
+ * hex digits of the fingerprint: applying one pair again updates its own
+ * Secret, and a new pair is added beside the old one, which the controller
+ * keeps using to open what is still sealed to it. */
+#define SECRET_PREFIX "sealed-secrets-key-crownc-"
 #define DEFAULT_NAMESPACE "kube-system"
 #define KEY_LABEL "sealedsecrets.bitnami.com/sealed-secrets-key"
 
@@ -62,8 +66,8 @@ static char *base64(const char *data, size_t len, size_t *out_len)
 }
 
 /* The Secret, checked, as YAML in a new buffer (cleansed by the caller). */
-static char *secret_yaml(const char *ns, const char *cert, size_t cert_len, const char *key,
-                         size_t key_len, size_t *len)
+static char *secret_yaml(const char *ns, const char *fp, const char *cert, size_t cert_len,
+                         const char *key, size_t key_len, size_t *len)
 {
     size_t crt_n, key_n;
     char *crt64 = base64(cert, cert_len, &crt_n);
@@ -71,7 +75,7 @@ static char *secret_yaml(const char *ns, const char *cert, size_t cert_len, cons
     static const char fmt[] = "apiVersion: v1\n"
                               "kind: Secret\n"
                               "metadata:\n"
-                              "  name: " SECRET_NAME "\n"
+                              "  name: " SECRET_PREFIX "%.16s\n"
                               "  namespace: %s\n"
                               "  labels:\n"
                               "    " KEY_LABEL ": active\n"
@@ -79,13 +83,13 @@ static char *secret_yaml(const char *ns, const char *cert, size_t cert_len, cons
                               "data:\n"
                               "  tls.crt: %s\n"
                               "  tls.key: %s\n";
-    size_t cap = sizeof fmt + strlen(ns) + crt_n + key_n;
+    size_t cap = sizeof fmt + 16 + strlen(ns) + crt_n + key_n;
     char *out = malloc(cap);
     if (!out) {
         fputs("crownc: out of memory\n", stderr);
         abort();
     }
-    int w = snprintf(out, cap, fmt, ns, crt64, key64);
+    int w = snprintf(out, cap, fmt, fp, ns, crt64, key64);
     *len = w > 0 ? (size_t)w : 0;
     OPENSSL_cleanse(key64, key_n + 1);
     free(key64);
@@ -147,7 +151,7 @@ static int sealing_key(int argc, char **argv)
         cli_error("bootstrap sealing-key: %s and %s: %s", key_path, cert_path, err);
         goto done;
     }
-    yaml = secret_yaml(ns, cert, cert_len, key, key_len, &len);
+    yaml = secret_yaml(ns, seal_cert_fingerprint(c), cert, cert_len, key, key_len, &len);
     bool ok = fwrite(yaml, 1, len, stdout) == len && fflush(stdout) == 0;
     OPENSSL_cleanse(yaml, len);
     free(yaml);

@@ -233,8 +233,8 @@ int cmd_build(CliOptions *o, int argc, char **argv)
         }
         cli_print_diags(o, &sb.diags);
         if (status == EXIT_DIAG)
-            fprintf(stderr, "crownc: %s: %zu errors: nothing was written\n", b.site,
-                    sb.diags.errors);
+            fprintf(stderr, "crownc: %s: %zu error%s: nothing was written\n", b.site,
+                    sb.diags.errors, sb.diags.errors == 1 ? "" : "s");
     }
     prev_tree_free(&prev);
     site_build_free(&sb);

@@ -351,8 +351,8 @@ int cmd_diff(CliOptions *o, int argc, char **argv)
         if (built == SITE_UNREADABLE)
             cli_error("%s", err);
         else
-            fprintf(stderr, "crownc: %s: %zu errors: a site with errors cannot be diffed\n",
-                    d.site, sb.diags.errors);
+            fprintf(stderr, "crownc: %s: %zu error%s: a site with errors cannot be diffed\n",
+                    d.site, sb.diags.errors, sb.diags.errors == 1 ? "" : "s");
         status = EXIT_USAGE;
     }
     prev_tree_free(&prev);

@@ -26,11 +26,15 @@ static const char overview[] =
     "                       write a new Sealed Secrets key pair for the site\n"
     "  bootstrap sealing-key --key KEY --cert CERT\n"
     "                       print the controller's key pair as a Secret to apply\n"
+    "  secrets list SITE    the site's secrets: names, kinds, where used (no values)\n"
+    "  secrets reveal SITE NAME\n"
+    "                       print one secret's value, to set it outside the cluster\n"
     "  help [COMMAND]       this text, or the help of one command\n"
     "  --version            print the version\n"
     "\n"
     "exit status: 0 ok, 1 errors were reported, 2 usage or I/O error\n"
-    "documentation: docs/language.md, docs/model.md, docs/output.md, docs/cli.md\n";
+    "documentation: docs/language.md, docs/model.md, docs/output.md, docs/cli.md,\n"
+    "docs/secrets.md\n";
 
 static const char diag_options[] =
     "  --format=FMT       human (default), json (on stdout) or github (annotations)\n"
@@ -48,18 +52,25 @@ static const struct {
      "check, reporting every problem with its file, line and column. Exits 1 if\n"
      "any error was reported.\n",
      "  --syntax           only parse: each argument is one file (- is standard input)\n"
+     "  --secrets FILE     supplied secrets, to warn only about those missing here\n"
      "  --stdlib DIR       the library to use (default: the one next to crownc)\n"},
     {"build", "crownc build SITE (--out DIR | --repo PATH [--branch B]) [OPTIONS]",
      "Checks the site and, if it has no error, renders its tree (docs/output.md):\n"
      "--out writes it below DIR, --repo commits it into branch B (default main)\n"
      "of the repository, only if it changed. The commit's date is --date or\n"
-     "SOURCE_DATE_EPOCH: the same sources and date give the same commit.\n",
+     "SOURCE_DATE_EPOCH: the same sources and date give the same commit.\n"
+     "Every Secret is sealed to the site's certificate (docs/secrets.md); a value\n"
+     "that has not changed keeps the ciphertext of the tree it replaces.\n",
      "  --out DIR          write DIR/PREFIX instead of committing\n"
      "  --repo PATH        the repository to commit into (created if missing)\n"
      "  --branch B         its branch (default main)\n"
      "  --engine E         flux or argocd instead of the site's gitops\n"
      "  --author \"N <E>\"   author and committer (default crownc <crownc@localhost>)\n"
      "  --date EPOCH       the commit's date, in seconds since the epoch\n"
+     "  --master-key FILE  the site master key (else CROWNC_MASTER_KEY, or the file\n"
+     "                     CROWNC_MASTER_KEY_FILE names)\n"
+     "  --secrets FILE     supplied secrets, NAME: value (mode 0600); else and first,\n"
+     "                     CROWN_SECRET_NAME variables\n"
      "  --stdlib DIR       the library to use (default: the one next to crownc)\n"},
     {"manifests", "crownc manifests [--stdlib DIR] SITE",
      "Checks the site and prints every object it produces, one JSON object per\n"
@@ -117,8 +128,9 @@ static const struct {
      "sealedsecrets.bitnami.com/sealed-secrets-key=active), to apply once before\n"
      "the controller starts, so that it opens what crownc sealed to CERT:\n"
      "  crownc bootstrap sealing-key --key KEY.pem --cert CERT.pem | kubectl apply -f -\n"
-     "The Secret's name is always sealed-secrets-key-crownc, so applying it again\n"
-     "updates it. Nothing is printed unless the certificate is valid now (RSA of\n"
+     "The Secret is named sealed-secrets-key-crownc-HEX after the certificate's\n"
+     "SHA-256: applying it again updates it, and a new key pair is added beside\n"
+     "the old one, which the controller keeps for what is sealed to it. Nothing is printed unless the certificate is valid now (RSA of\n"
      "2048 bits or more), KEY.pem has mode 0600 or stricter, and the key is the\n"
      "certificate's; otherwise one line on standard error and exit status 2.\n"
      "The output holds the private key: never write it into the repository.\n",
@@ -139,6 +151,18 @@ static const struct {
      "  --repo PATH        the repository `build --repo` commits into\n"
      "  --branch B         its branch (default main)\n"
      "  --engine E         flux or argocd instead of the site's gitops\n"
+     "  --master-key FILE  the site master key, as for build\n"
+     "  --secrets FILE     supplied secrets, as for build\n"
+     "  --stdlib DIR       the library to use (default: the one crownc uses)\n"},
+    {"secrets", "crownc secrets list SITE | crownc secrets reveal SITE NAME [OPTIONS]",
+     "list prints every secret of the site: its name, its kind and where it is\n"
+     "used (component, namespace/Secret, key); never a value, and it needs no\n"
+     "key. reveal prints the value of the secret NAME, for the operator who\n"
+     "must set it outside the cluster (bind9's TSIG key, a Keycloak client):\n"
+     "generated ones need the master key, supplied ones their source.\n",
+     "  --public           reveal: the public key of an ssh-ed25519 pair\n"
+     "  --master-key FILE  reveal: the site master key, as for build\n"
+     "  --secrets FILE     reveal: supplied secrets, as for build\n"
      "  --stdlib DIR       the library to use (default: the one crownc uses)\n"},
 };
 

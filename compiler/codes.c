@@ -270,6 +270,58 @@ static const CodeInfo codes[] = {
      "A `check` of the standard library found a rule broken. The message, places\n"
      "and hint come from the check; checks that set a `code` report under their\n"
      "own code instead of this one."},
+    {"E0701", "invalid secret() arguments",
+     "secret() takes named arguments; `kind` is required:\n\n"
+     "    password          length = 8..1024 (32), symbols = true|false (false)\n"
+     "    token             bytes = 8..1024 (32), encoding = hex|base64|base64url (hex)\n"
+     "    tsig              algorithm = hmac-sha256|hmac-sha512 (hmac-sha512)\n"
+     "    cookie            (32 bytes for oauth2-proxy, base64url)\n"
+     "    ssh-ed25519       comment = \"text\"; public_key(k) is its public half\n"
+     "    dockerconfigjson  host, username, password = input_secret(NAME) (derived\n"
+     "                      when left out)\n\n"
+     "Every kind also takes `name = \"dns-tsig\"`: a shared secret, one value\n"
+     "wherever it is placed, which `crownc secrets reveal` and\n"
+     "`secrets.generations` know by that name (a DNS label)."},
+    {"E0702", "secret out of place",
+     "A secret reaches the cluster only inside a Secret: as a value of the\n"
+     "`stringData` of an object with apiVersion \"v1\" and kind \"Secret\", or as a\n"
+     "value of a chart's values (it then goes to the Secret COMPONENT-values,\n"
+     "which the HelmRelease reads with valuesFrom). Such a Secret sets only\n"
+     "metadata, type, stringData and immutable, has a namespace, and its keys\n"
+     "are letters, digits, '-', '_' and '.'. Write values, not base64: `data` is\n"
+     "refused. A secret in a list of chart values has no path to read it by."},
+    {"E0703", "one secret, two identities",
+     "A generated secret without a name takes its identity from the one place it\n"
+     "is put, NAMESPACE/SECRET/KEY; put into two places it would have two. Give\n"
+     "it a name to share it: `secret(name = \"dns-tsig\", kind = tsig)`. Two\n"
+     "secret() calls with one name must describe the same secret, and the key\n"
+     "pair behind a public_key() must itself be placed or named."},
+    {"E0704", "unknown secret in secrets.generations",
+     "`secrets { generations = { \"NAME\" = 2 } }` rotates the generated secret\n"
+     "NAME. The name must be one that `crownc secrets list SITE` shows; a\n"
+     "supplied secret has no generation: supply its new value instead."},
+    {"E0705", "secret value unavailable",
+     "A supplied secret (`input_secret(NAME)`) comes from the environment\n"
+     "variable CROWN_SECRET_NAME or from the secrets file given with\n"
+     "--secrets FILE. `check` warns when it is missing; `build` cannot seal\n"
+     "without it and stops, writing nothing."},
+    {"E0706", "sealing failed",
+     "Secrets are sealed to the certificate of the cluster's Sealed Secrets\n"
+     "controller that the site names (`secrets { certificate = \"...\" }`,\n"
+     "default sealed-secrets.pem beside the site file). It must be readable,\n"
+     "hold an RSA key of 2048 to 16384 bits and be valid now. Fetch the\n"
+     "controller's with `kubeseal --fetch-cert`, or bring a key pair of your own\n"
+     "(`crownc keygen --sealing-key`, `crownc bootstrap sealing-key`)."},
+    {"E0707", "plain Secret in the tree",
+     "Nothing but a SealedSecret may carry a secret into git. A Secret object\n"
+     "that reaches the writer unsealed is refused: it is a fault of the build,\n"
+     "never of the site."},
+    {"E0708", "no usable master key",
+     "Generated secrets are derived from the site's master key: 64 hex digits,\n"
+     "from --master-key FILE, the environment variable CROWNC_MASTER_KEY, or a\n"
+     "file named by CROWNC_MASTER_KEY_FILE. A key file may be read by its owner\n"
+     "only (`chmod 600 FILE`). `crownc keygen FILE` makes one; keep it out of the\n"
+     "repository and back it up (docs/secrets.md)."},
 };
 
 const CodeInfo *code_lookup(const char *code)

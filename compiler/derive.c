@@ -284,9 +284,9 @@ bool derive_parse_master(DeriveMaster *m, const char *text, size_t len, const ch
         n--;
     if (n != HEX_KEY_LEN)
         return fail(err, errlen,
-                    "%s: a master key is %d hex digits (and a newline), not %zu bytes; "
+                    "%s: a master key is %d hex digits (and a newline), not %zu characters; "
                     "make one with `crownc keygen FILE`",
-                    origin, HEX_KEY_LEN, len);
+                    origin, HEX_KEY_LEN, n);
     for (size_t i = 0; i < DERIVE_MASTER_SIZE; i++) {
         int hi = hex_value(text[2 * i]), lo = hex_value(text[2 * i + 1]);
         if (hi < 0 || lo < 0) {

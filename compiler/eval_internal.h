@@ -101,7 +101,10 @@ bool builtin_secret_word(const char *arg);
 /* What the static checker knows of a builtin: its arity, the kinds its
  * first arguments accept (BA_* flags; 0 or BA_ANY: anything) and how its
  * result's type follows from them. */
-enum { BA_STRING = 1, BA_LIST = 2, BA_OBJECT = 4, BA_NUMBER = 8, BA_NET = 16, BA_ANY = 31 };
+enum {
+    BA_STRING = 1, BA_LIST = 2, BA_OBJECT = 4, BA_NUMBER = 8, BA_NET = 16, BA_SECRET = 32,
+    BA_ANY = 63
+};
 typedef enum BuiltinRet {
     BR_ANY, BR_INT, BR_BOOL, BR_STRING, BR_IP, BR_SECRET,
     BR_SAME,        /* the first argument's type */

@@ -144,8 +144,9 @@ static bool value_ident(Planner *x, const SecretObject *o, const SecretEntry *e,
     if (s->name)
         return named_ident(x, s, out);
     if (find_base(x, s, out)) {
-        Diag *d = diag_error(x->p->diags, "E0703", s->at, "this secret is placed twice, in "
-                             "%s/%s and as %s", o->ns, o->name, x->plan->idents[*out].name);
+        Diag *d = diag_error(x->p->diags, "E0703", s->at, "this unnamed secret is placed "
+                             "twice: as %s and as %s/%s/%s", x->plan->idents[*out].name, o->ns,
+                             o->name, e->key);
         diag_set_hint(d, "a secret used in several places is shared: give it a name, "
                          "secret(name = \"...\", kind = ...)");
         return false;

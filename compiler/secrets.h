@@ -22,8 +22,8 @@
  * Sealing (secrets_seal, part of `build`): every planned Secret becomes a
  * SealedSecret in its place (same component, namespace and name), each
  * value sealed to the site's certificate under the Secret's scope, with
- * a keyed fingerprint of each value (derive_fingerprint over
- * "SCOPE-LABEL/KEY" and the value) in the annotation
+ * a keyed fingerprint of each value (derive_fingerprint over the scope
+ * "WORD:LABEL/KEY", e.g. "strict:NAMESPACE/NAME/KEY", and the value) in the annotation
  * `crownc.crownlabs.polito.it/hmac`, one "KEY HEX" line per value, and
  * the certificate's SHA-256 in `crownc.crownlabs.polito.it/sealed-to`.
  * When the previous tree holds the same file with the same certificate

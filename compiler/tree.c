@@ -128,11 +128,56 @@ static void stable_source(const Build *b, const Source *src, StrBuf *out)
     sb_puts(out, src ? src->path : "?");
 }
 
+/* A SealedSecret without what changes when it is sealed again: its
+ * ciphertexts and crownc's two annotations. */
+static const Value *sealed_shape(Build *b, const Value *obj)
+{
+    Arena *ar = b->ev->ar;
+    const Value *meta = value_get(obj, "metadata"), *spec = value_get(obj, "spec");
+    const Value *ann = meta ? value_get(meta, "annotations") : NULL;
+    const Value *enc = spec ? value_get(spec, "encryptedData") : NULL;
+    if (!ann || !enc || ann->kind != V_OBJECT || enc->kind != V_OBJECT)
+        return obj;
+    size_t n = 0;
+    const char **keys = arena_alloc(ar, (ann->u.obj.len + 1) * sizeof *keys);
+    const Value **vals = arena_alloc(ar, (ann->u.obj.len + 1) * sizeof *vals);
+    for (size_t i = 0; i < ann->u.obj.len; i++) {
+        if (strcmp(ann->u.obj.keys[i], SECRETS_ANNOTATION_HMAC) != 0 &&
+            strcmp(ann->u.obj.keys[i], SECRETS_ANNOTATION_CERT) != 0) {
+            keys[n] = ann->u.obj.keys[i];
+            vals[n++] = ann->u.obj.vals[i];
+        }
+    }
+    meta = value_with_key(ar, meta, "annotations", value_object(ar, ann->at, keys, vals, n));
+    const Value **blank = arena_alloc(ar, (enc->u.obj.len + 1) * sizeof *blank);
+    for (size_t i = 0; i < enc->u.obj.len; i++)
+        blank[i] = str(b, "");
+    spec = value_with_key(ar, spec, "encryptedData",
+                          value_object(ar, enc->at, enc->u.obj.keys, blank, enc->u.obj.len));
+    return value_with_key(ar, value_with_key(ar, obj, "metadata", meta), "spec", spec);
+}
+
+/* The index's digest of an object: of its file, except that a
+ * SealedSecret's leaves out its ciphertexts and fingerprints, so that a
+ * rotated value or a new certificate changes the sealed file alone. */
+static void object_digest(Build *b, const Manifest *m, const char *data, size_t len,
+                          char hex[65])
+{
+    StrBuf shape;
+    sb_init(&shape);
+    if (strcmp(m->kind, "SealedSecret") == 0 && yaml_render(sealed_shape(b, m->obj), NULL, &shape,
+                                                            NULL))
+        digest(shape.data, shape.len, hex);
+    else
+        digest(data, len, hex);
+    sb_free(&shape);
+}
+
 static void index_entry(Build *b, const char *path, const char *data, size_t len,
                         const Manifest *m, const char *component)
 {
     char hex[65];
-    digest(data, len, hex);
+    object_digest(b, m, data, len, hex);
     StrBuf *ix = &b->index;
     sb_puts(ix, ix->len ? ",\n    {" : "\n    {");
     sb_puts(ix, "\"path\": ");
@@ -536,6 +581,24 @@ static const char *chart_secret_name(const Build *b, const Component *c, const c
     return "?";
 }
 
+/* No fingerprint here: a new certificate changes the sealed files alone
+ * (the commit's Sealed-To trailer and each SealedSecret name it). */
+static const char sealing_steps[] =
+    "\n## Sealed secrets\n\n"
+    "The secrets of this tree are SealedSecrets, sealed to the certificate the\n"
+    "site names (`secrets.certificate`). The Sealed Secrets controller (layer\n"
+    "`crds`) opens them only if it holds that certificate's private key. If the\n"
+    "site brought its own key pair (`crownc keygen --sealing-key`), give it to\n"
+    "the controller once, before the first sync:\n\n"
+    "    crownc bootstrap sealing-key --key KEY.pem --cert CERT.pem | kubectl apply -f -\n\n"
+    "If the certificate was fetched from a running controller (`kubeseal\n"
+    "--fetch-cert`), the controller has its key already.\n";
+
+static bool has_sealed(const Build *b)
+{
+    return b->p->secrets && b->p->secrets->nobjects;
+}
+
 static void argo_secret_values(Build *b, StrBuf *r)
 {
     bool any = false;
@@ -577,6 +640,8 @@ static void bootstrap_readme(Build *b)
                   layers.data ? layers.data : "none", b->t->prefix);
         argo_secret_values(b, &r);
     }
+    if (has_sealed(b))
+        sb_puts(&r, sealing_steps);
     add_file(b, "bootstrap/README.md", r.data, r.len);
     sb_free(&r);
     sb_free(&layers);

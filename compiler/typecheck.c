@@ -90,6 +90,8 @@ static unsigned arg_kind(const Type *t)
         return BA_NUMBER;
     if (is_net(t))
         return BA_NET;
+    if (t->kind == TY_SECRET)
+        return BA_SECRET;
     return 0;
 }
 

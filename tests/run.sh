@@ -105,8 +105,10 @@ cases tests/diagnostics --stdlib tests/stdlib
 # Every code has a case. E0003 needs a file over the size limit, made
 # below in "inputs"; E0231 and E0232 need a broken library, tried in "cli"
 # with the cases of tests/stdlib-broken.
+# E0706 to E0708 happen only when a tree is built: "secrets" tries them
+# (and a unit test E0707).
 for code in $("$CROWNC" explain | awk '{print $1}'); do
-    [ "$code" = E0003 ] && continue
+    case $code in E0003 | E0706 | E0707 | E0708) continue ;; esac
     if cat tests/diagnostics/*.expected tests/diagnostics/*.json tests/checks/*.expected \
         tests/stdlib-broken/*.expected 2>/dev/null | grep -q -e "\[$code\]" -e "\"$code\""; then
         ok
@@ -537,6 +539,466 @@ else
     [ "${n:-0}" -ge 1 ] && ok || bad "seal: $BUILD/crownc-test lacks the test random source's seed"
 fi
 
+# ---- secrets ------------------------------------------------------------
+section "secrets"
+# The release binary (random sealing) with the test keys: every golden
+# sealed value opens, with tests/keys/sealing.key and an independent
+# decryptor (tests/tools/unseal.py tree), to what `crownc secrets reveal`
+# prints; no plaintext reaches any object of a repository; an unchanged
+# site commits nothing; a rotated secret reseals its value only; a new
+# certificate reseals every value; a bad master key, certificate or
+# supplied secret writes nothing.
+export SOURCE_DATE_EPOCH=1764000000
+SREPO=$TMP/s-repo
+s_have_crypto=false
+python3 -c 'import cryptography, yaml' 2>/dev/null && s_have_crypto=true
+s_have_git=false
+command -v git >/dev/null 2>&1 && s_have_git=true
+s_tip() { # REPO: the commit of branch main, or nothing
+    git -C "$1" rev-parse -q --verify refs/heads/main 2>/dev/null ||
+        cat "$1/.git/refs/heads/main" 2>/dev/null
+}
+s_state() { # REPO: every file of the repository with its digest
+    (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+}
+# s_reveal_all SITE DIR: DIR/list is `secrets list SITE`, DIR/names its
+# names, DIR/N.value what `secrets reveal SITE NAME` prints for the N-th
+# name (the reveals run at once). Made once per DIR; on a failure says
+# which and returns 1.
+s_reveal_all() {
+    local site=$1 dir=$2 n=0 name pids=() st=0
+    [ -f "$dir/done" ] && return 0
+    mkdir -p "$dir"
+    if ! timeout 60 "$CROWNC" secrets list "$site" >"$dir/list" 2>"$dir/err"; then
+        echo "crownc secrets list $site failed:"
+        head -5 "$dir/err"
+        return 1
+    fi
+    grep -v "^$(printf '\t')" "$dir/list" | cut -f1 >"$dir/names"
+    if [ ! -s "$dir/names" ]; then
+        echo "crownc secrets list $site lists no secret"
+        return 1
+    fi
+    while IFS= read -r name; do
+        n=$((n + 1))
+        timeout 60 "$CROWNC" secrets reveal "$site" "$name" >"$dir/$n.value" 2>"$dir/$n.err" &
+        pids+=($!)
+    done <"$dir/names"
+    n=0
+    while IFS= read -r name; do
+        wait "${pids[$n]}" && [ -s "$dir/$((n + 1)).value" ] ||
+            { st=1; echo "crownc secrets reveal $site $name failed:"; head -5 "$dir/$((n + 1)).err"; }
+        n=$((n + 1))
+    done <"$dir/names"
+    [ "$st" = 0 ] && : >"$dir/done"
+}
+# s_expected DIR: "COMPONENT NS/SECRET KEY<TAB>HEX" for every consumer that
+# DIR/list names, HEX what reveal printed for its secret; sorted.
+s_expected() {
+    local n=0 line tab
+    tab=$(printf '\t')
+    while IFS= read -r line; do
+        case $line in
+        "${tab}used by "*)
+            printf '%s\t%s\n' "${line#"${tab}used by "}" \
+                "$(od -An -v -tx1 "$1/$n.value" | tr -d ' \n')"
+            ;;
+        *) n=$((n + 1)) ;;
+        esac
+    done <"$1/list" | LC_ALL=C sort
+}
+# The plaintext scanner: VALUE-FILE... -- TARGET... where a value file is
+# what reveal printed and a target is a file or git:REPO (every object of
+# the repository). Looks for each value, its base64 (with and without
+# padding) and, in a JSON value, the base64 and text of its "password"
+# and "auth" strings; prints each hit, exits 1 when there is one.
+cat >"$TMP/s-scan.py" <<'PY'
+import base64, json, subprocess, sys
+args = sys.argv[1:]
+cut = args.index("--")
+needles = []
+def add(what, v):
+    if len(v) < 8:
+        sys.exit("s-scan: %s is too short to look for (%d bytes)" % (what, len(v)))
+    b = base64.b64encode(v)
+    needles.extend([(what, v), (what + " in base64", b), (what + " in base64", b.rstrip(b"="))])
+def leaves(what, o):
+    if isinstance(o, dict):
+        for k, x in o.items():
+            if isinstance(x, str) and k in ("password", "auth"):
+                add("%s .%s" % (what, k), x.encode())
+            else:
+                leaves(what, x)
+for f in args[:cut]:
+    v = open(f, "rb").read()
+    v = v[:-1] if v.endswith(b"\n") else v
+    add(f, v)
+    try:
+        leaves(f, json.loads(v))
+    except ValueError:
+        pass
+def objects(repo):
+    listed = subprocess.run(["git", "-C", repo, "rev-list", "--objects", "--all"], check=True,
+                            capture_output=True).stdout.decode()
+    want = set(l.split(" ", 1)[0] for l in listed.splitlines() if l)
+    p = subprocess.run(["git", "-C", repo, "cat-file", "--batch-all-objects", "--batch"],
+                       check=True, capture_output=True).stdout
+    seen, i = set(), 0
+    while i < len(p):
+        j = p.index(b"\n", i)
+        oid, kind, size = p[i:j].decode().split()
+        seen.add(oid)
+        yield "%s %s" % (kind, oid), p[j + 1 : j + 1 + int(size)]
+        i = j + 2 + int(size)
+    missed = sorted(want - seen)
+    if not want or missed:
+        sys.exit("s-scan: %d objects of rev-list --all, not scanned: %s" % (len(want), missed[:3]))
+hits = scanned = 0
+for t in args[cut + 1 :]:
+    items = objects(t[4:]) if t.startswith("git:") else [(t, open(t, "rb").read())]
+    for where, data in items:
+        scanned += 1
+        for what, n in needles:
+            if n in data:
+                hits += 1
+                print("plaintext in %s (%s): %s" % (t, where, what))
+print("s-scan: %d needles, %d objects or files, %d hits" % (len(needles), scanned, hits))
+sys.exit(1 if hits else 0)
+PY
+
+# 1. Every sealed value of every golden tree opens to the revealed value
+# of the secret whose consumer it is.
+if ! $s_have_crypto; then
+    echo "skip: secrets: golden sealed values (python3 cannot import cryptography and yaml)"
+else
+    for s in sites/*/; do
+        cmp -s "$s/sealed-secrets.pem" tests/keys/sealing.crt && ok ||
+            bad "secrets: ${s}sealed-secrets.pem is not tests/keys/sealing.crt"
+    done
+    python3 tests/tools/unseal.py tree --key tests/keys/sealing.key --cert tests/keys/sealing.crt \
+        golden/*/* >"$TMP/s-unseal.out" 2>"$TMP/s-unseal.err"
+    ust=$?
+    for s in sites/*/; do
+        s=${s%/}
+        name=$(basename "$s")
+        if ! s_reveal_all "$s" "$TMP/s-rev-$name" >"$TMP/s-rev.err" 2>&1; then
+            bad "secrets: cannot reveal the secrets of $s"
+            cat "$TMP/s-rev.err"
+            continue
+        fi
+        s_expected "$TMP/s-rev-$name" >"$TMP/s-want"
+        for e in flux argocd; do
+            # reveal ends a value with a newline when it has none
+            grep "^golden/$e/$name/" "$TMP/s-unseal.out" |
+                awk -F '\t' '{ h = $3; if (substr(h, length(h) - 1) != "0a") h = h "0a"; print $2 "\t" h }' |
+                LC_ALL=C sort >"$TMP/s-got"
+            if grep -q "golden/$e/${name}[/:]" "$TMP/s-unseal.err"; then
+                bad "secrets: golden/$e/$name does not unseal with tests/keys/sealing.key"
+                grep "golden/$e/${name}[/:]" "$TMP/s-unseal.err" | head -5
+            elif [ -s "$TMP/s-want" ] && cmp -s "$TMP/s-want" "$TMP/s-got"; then
+                ok
+            else
+                bad "secrets: the sealed values of golden/$e/$name are not the revealed ones (- revealed, + unsealed)"
+                diff -u "$TMP/s-want" "$TMP/s-got" | head -20
+            fi
+        done
+    done
+    [ "$ust" = 0 ] && ok || { bad "secrets: unseal.py tree golden/*/* failed (status $ust)"; head -5 "$TMP/s-unseal.err"; }
+    # The decryptor uses the scope's label: under another it opens nothing.
+    mkdir -p "$TMP/s-scope"
+    sed 's|^  annotations:$|  annotations:\n    sealedsecrets.bitnami.com/namespace-wide: "true"|' \
+        golden/flux/lab/crownlabs/crownlabs/crownlabs-production/sealedsecret-crownlabs-values.yaml \
+        >"$TMP/s-scope/sealedsecret-crownlabs-values.yaml"
+    python3 tests/tools/unseal.py tree --key tests/keys/sealing.key "$TMP/s-scope" \
+        >/dev/null 2>"$TMP/s-unseal.err"
+    [ $? = 1 ] && grep -q 'does not decrypt' "$TMP/s-unseal.err" && ok ||
+        { bad "secrets: unseal.py tree opens a value under a wrong scope"; head -5 "$TMP/s-unseal.err"; }
+fi
+
+# 2.-5. One repository: polito (commit 1), the same again (no commit),
+# polito with one secret rotated (commit 2), then sealed to a new
+# certificate (commit 3).
+s_block='secrets {
+  generations = { "keycloak-operator-client" = 2 }
+}'
+rm -rf "$TMP/s-rot"
+cp -r sites/polito "$TMP/s-rot"
+printf '\n%s\n' "$s_block" >>"$TMP/s-rot/site.crown"
+run_crownc "$TMP/s-b1.out" build sites/polito --repo "$SREPO"
+st=$?
+s_c1=$(s_tip "$SREPO")
+[ "$st" = 0 ] && [ -n "$s_c1" ] && grep -q 'polito: committed' "$TMP/s-b1.out" && ok ||
+    { bad "secrets: build polito --repo: status $st, no commit"; head -10 "$TMP/s-b1.out"; }
+
+# 3. The same site again: no commit (every value kept), and diff sees no change.
+run_crownc "$TMP/s-b.out" build sites/polito --repo "$SREPO"
+st=$?
+[ "$st" = 0 ] && [ "$(s_tip "$SREPO")" = "$s_c1" ] &&
+    grep -q 'polito: unchanged, no commit' "$TMP/s-b.out" && grep -q ': 0 sealed, ' "$TMP/s-b.out" &&
+    ok || { bad "secrets: an unchanged polito resealed or committed (status $st)"; head -10 "$TMP/s-b.out"; }
+run_crownc "$TMP/s-b.out" diff sites/polito --repo "$SREPO"
+st=$?
+[ "$st" = 0 ] && grep -q '^crownc: polito: no changes$' "$TMP/s-b.out" && ok ||
+    { bad "secrets: diff after a build sees changes (status $st)"; head -20 "$TMP/s-b.out"; }
+
+run_crownc "$TMP/s-b2.out" build "$TMP/s-rot" --repo "$SREPO"
+st=$?
+s_c2=$(s_tip "$SREPO")
+[ "$st" = 0 ] && [ -n "$s_c2" ] && [ "$s_c2" != "$s_c1" ] && ok ||
+    { bad "secrets: build of polito with a rotated secret: status $st, no commit"; head -10 "$TMP/s-b2.out"; }
+
+# 4. The rotation changes the one SealedSecret that holds the secret, and
+# in it only the rotated value (the index's digest of a SealedSecret
+# leaves out its ciphertexts); the revealed value is new.
+s_cl=polito/crownlabs/crownlabs/crownlabs-production/sealedsecret-crownlabs-values.yaml
+if ! $s_have_git; then
+    echo "skip: secrets: what a rotation changes (git is not installed)"
+elif [ -z "$s_c1" ] || [ "$s_c1" = "$s_c2" ]; then
+    bad "secrets: no two commits to compare for the rotation"
+else
+    git -C "$SREPO" diff --name-only "$s_c1" "$s_c2" >"$TMP/s-changed" 2>&1
+    printf '%s\n' "$s_cl" | cmp -s - "$TMP/s-changed" && ok ||
+        { bad "secrets: rotating keycloak-operator-client changed other files than $s_cl"; head -10 "$TMP/s-changed"; }
+    git -C "$SREPO" show "$s_c1:$s_cl" >"$TMP/s-cl1" 2>&1
+    git -C "$SREPO" show "$s_c2:$s_cl" >"$TMP/s-cl2" 2>&1
+    k=operator.configurations.keycloak.clientSecret m=crownmail.configs.overrides.smtp.smtpPassword
+    [ "$(grep "^    $m: " "$TMP/s-cl1")" = "$(grep "^    $m: " "$TMP/s-cl2")" ] &&
+        grep -q "^    $m: " "$TMP/s-cl1" &&
+        [ "$(grep "^    $k: " "$TMP/s-cl1")" != "$(grep "^    $k: " "$TMP/s-cl2")" ] && ok ||
+        { bad "secrets: the rotation did not reseal $k alone"; diff "$TMP/s-cl1" "$TMP/s-cl2" | cut -c1-120 | head -10; }
+fi
+if s_reveal_all sites/polito "$TMP/s-rev-polito" >"$TMP/s-rev.err" 2>&1 &&
+    s_reveal_all "$TMP/s-rot" "$TMP/s-rev-rot" >>"$TMP/s-rev.err" 2>&1; then
+    n=$(grep -n -x keycloak-operator-client "$TMP/s-rev-polito/names" | cut -d: -f1)
+    n2=$(grep -n -x keycloak-operator-client "$TMP/s-rev-rot/names" | cut -d: -f1)
+    [ -n "$n" ] && [ -n "$n2" ] && ! cmp -s "$TMP/s-rev-polito/$n.value" "$TMP/s-rev-rot/$n2.value" &&
+        grep -q -x 'keycloak-operator-client.*generation 2' "$TMP/s-rev-rot/list" && ok ||
+        { bad "secrets: generation 2 of keycloak-operator-client is not a new value"; grep keycloak "$TMP/s-rev-rot/list"; }
+else
+    bad "secrets: cannot reveal the secrets of polito"
+    cat "$TMP/s-rev.err"
+fi
+
+# 5. A new certificate: every SealedSecret changes and nothing else; the
+# commit names the certificate; the values open with its key.
+if ! command -v openssl >/dev/null 2>&1 || ! $s_have_git; then
+    echo "skip: secrets: a new certificate (openssl or git is not installed)"
+else
+    rm -rf "$TMP/s-cert"
+    cp -r sites/polito "$TMP/s-cert"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=crownc-test-sealing \
+        -keyout "$TMP/s-cert-new.key" -out "$TMP/s-cert/new-sealing.pem" >"$TMP/s-openssl.out" 2>&1 ||
+        cat "$TMP/s-openssl.out"
+    printf '\nsecrets {\n  certificate = "new-sealing.pem"\n  generations = { "keycloak-operator-client" = 2 }\n}\n' \
+        >>"$TMP/s-cert/site.crown"
+    s_fp=$(openssl x509 -noout -fingerprint -sha256 -in "$TMP/s-cert/new-sealing.pem" |
+        sed 's/.*=//; s/://g' | tr 'A-F' 'a-f')
+    run_crownc "$TMP/s-b3.out" build "$TMP/s-cert" --repo "$SREPO"
+    st=$?
+    s_c3=$(s_tip "$SREPO")
+    if [ "$st" != 0 ] || [ -z "$s_c2" ] || [ "$s_c3" = "$s_c2" ]; then
+        bad "secrets: build of polito with a new certificate: status $st, no commit"
+        head -10 "$TMP/s-b3.out"
+    else
+        git -C "$SREPO" diff --name-only "$s_c2" "$s_c3" >"$TMP/s-changed"
+        git -C "$SREPO" ls-tree -r --name-only "$s_c3" -- polito |
+            grep '/sealedsecret-[^/]*\.yaml$' >"$TMP/s-sealed"
+        [ -s "$TMP/s-sealed" ] && cmp -s "$TMP/s-sealed" "$TMP/s-changed" && ok ||
+            { bad "secrets: a new certificate did not change exactly the SealedSecrets (- sealed, + changed)"; diff -u "$TMP/s-sealed" "$TMP/s-changed" | head -12; }
+        git -C "$SREPO" log -1 --format=%B "$s_c3" | grep -q -x "Sealed-To: sha256:$s_fp" && ok ||
+            { bad "secrets: the commit has no 'Sealed-To: sha256:$s_fp'"; git -C "$SREPO" log -1 --format=%B "$s_c3" | tail -4; }
+        if $s_have_crypto; then
+            mkdir -p "$TMP/s-tree3"
+            # shellcheck disable=SC2046 # one path per line, no spaces
+            git -C "$SREPO" archive "$s_c3" $(cat "$TMP/s-sealed") | tar -x -C "$TMP/s-tree3"
+            python3 tests/tools/unseal.py tree --key "$TMP/s-cert-new.key" \
+                --cert "$TMP/s-cert/new-sealing.pem" "$TMP/s-tree3" >"$TMP/s-unseal.out" 2>"$TMP/s-unseal.err" &&
+                [ "$(wc -l <"$TMP/s-unseal.out")" = "$(grep -c -x "$(printf '\t')used by .*" "$TMP/s-rev-rot/list")" ] && ok ||
+                { bad "secrets: the values sealed to the new certificate do not open with its key"; head -5 "$TMP/s-unseal.err"; }
+        fi
+    fi
+fi
+
+# 2. No plaintext, base64 or not, in any object of the repository: every
+# value of both versions of the site, supplied ones included.
+if ! $s_have_git; then
+    echo "skip: secrets: plaintext scan of the repository (git is not installed)"
+elif [ ! -f "$TMP/s-rev-polito/done" ] || [ ! -f "$TMP/s-rev-rot/done" ] || [ -z "$s_c2" ]; then
+    bad "secrets: no repository and values to scan for plaintext (see above)"
+else
+    python3 "$TMP/s-scan.py" "$TMP"/s-rev-polito/*.value "$TMP"/s-rev-rot/*.value -- "git:$SREPO" \
+        >"$TMP/s-scan.out" 2>&1 && ok ||
+        { bad "secrets: plaintext in the repository"; head -10 "$TMP/s-scan.out"; }
+fi
+
+# 6. Errors leave the repository and --out untouched.
+SERR=$TMP/s-err-repo
+run_crownc "$TMP/s-b.out" build sites/lab --repo "$SERR" &&
+    run_crownc "$TMP/s-b.out" build sites/department --repo "$SERR" ||
+    { bad "secrets: cannot build lab and department for the error cases"; head -10 "$TMP/s-b.out"; }
+# s_refused DESCRIPTION STATUS PATTERN [ENV-ARGS...] -- BUILD-ARGS...: build
+# into $SERR and into a new --out directory fails with STATUS and a line
+# matching PATTERN, and writes nothing.
+s_refused() {
+    local what=$1 want=$2 pat=$3 st dest target
+    local envargs=()
+    shift 3
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        envargs+=("$1")
+        shift
+    done
+    shift
+    s_state "$SERR" >"$TMP/s-state.before"
+    for dest in --repo --out; do
+        target=$SERR
+        [ $dest = --out ] && target=$TMP/s-err-out
+        rm -rf "$TMP/s-err-out"
+        timeout 60 env ${envargs[@]+"${envargs[@]}"} "$CROWNC" build "$@" "$dest" "$target" \
+            >"$TMP/s-err.out" 2>&1
+        st=$?
+        if [ "$st" = "$want" ] && grep -q -e "$pat" "$TMP/s-err.out" && [ ! -e "$TMP/s-err-out" ] &&
+            s_state "$SERR" | cmp -s - "$TMP/s-state.before"; then
+            ok
+        else
+            bad "secrets: $what ($dest): status $st (expected $want and /$pat/), or something was written"
+            head -8 "$TMP/s-err.out"
+        fi
+    done
+}
+cp tests/keys/master.key "$TMP/s-key644"
+chmod 644 "$TMP/s-key644"
+s_refused "a master key file with mode 0644" 1 'error\[E0708\].*chmod 600' -- \
+    sites/lab --master-key "$TMP/s-key644"
+s_refused "no master key" 1 'error\[E0708\].*no master key' \
+    -u CROWNC_MASTER_KEY -u CROWNC_MASTER_KEY_FILE -- sites/lab
+printf '%s\n' "$(head -c 63 tests/keys/master.key)" >"$TMP/s-key63"
+chmod 600 "$TMP/s-key63"
+s_refused "a master key of 63 hex digits" 1 'error\[E0708\]' -- sites/lab --master-key "$TMP/s-key63"
+s_refused "a missing supplied secret" 1 'error\[E0705\].*SMTP_PASSWORD' \
+    -u CROWN_SECRET_SMTP_PASSWORD -- sites/department
+cp tests/keys/secrets.yaml "$TMP/s-secrets644.yaml"
+chmod 644 "$TMP/s-secrets644.yaml"
+s_refused "a secrets file with mode 0644" 2 'chmod 600' \
+    -u CROWN_SECRET_SMTP_PASSWORD -- sites/department --secrets "$TMP/s-secrets644.yaml"
+if ! $s_have_crypto; then
+    echo "skip: secrets: an expired certificate (python3 cannot import cryptography)"
+else
+    rm -rf "$TMP/s-expired"
+    cp -r sites/lab "$TMP/s-expired"
+    python3 - "$TMP/s-expired/expired.pem" <<'PY'
+import datetime, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "crownc-test-expired")])
+now = datetime.datetime.now(datetime.timezone.utc)
+cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+        .public_key(key.public_key()).serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=30))
+        .not_valid_after(now - datetime.timedelta(days=1)).sign(key, hashes.SHA256()))
+open(sys.argv[1], "wb").write(cert.public_bytes(serialization.Encoding.PEM))
+PY
+    printf '\nsecrets { certificate = "expired.pem" }\n' >>"$TMP/s-expired/site.crown"
+    s_refused "an expired certificate" 1 'error\[E0706\].*expired' -- "$TMP/s-expired"
+fi
+
+# 7. check only warns about a missing supplied secret; a secrets file
+# gives it.
+timeout 60 env -u CROWN_SECRET_SMTP_PASSWORD "$CROWNC" check sites/department >"$TMP/s-check.out" 2>&1
+st=$?
+[ "$st" = 0 ] && grep -q '^warning\[E0705\].*SMTP_PASSWORD' "$TMP/s-check.out" && ok ||
+    { bad "secrets: check without SMTP_PASSWORD: status $st, no warning[E0705]"; head -8 "$TMP/s-check.out"; }
+cp tests/keys/secrets.yaml "$TMP/s-secrets600.yaml"
+chmod 600 "$TMP/s-secrets600.yaml"
+timeout 60 env -u CROWN_SECRET_SMTP_PASSWORD "$CROWNC" check --secrets "$TMP/s-secrets600.yaml" \
+    sites/department >"$TMP/s-check.out" 2>&1
+st=$?
+[ "$st" = 0 ] && ! grep -q -e '^warning' -e '^error' "$TMP/s-check.out" && ok ||
+    { bad "secrets: check --secrets FILE: status $st, or a warning"; head -8 "$TMP/s-check.out"; }
+
+# 8. list shows no value; reveal of an unknown name is a usage error.
+if [ -f "$TMP/s-rev-polito/done" ]; then
+    python3 "$TMP/s-scan.py" "$TMP"/s-rev-polito/*.value -- "$TMP/s-rev-polito/list" \
+        >"$TMP/s-scan.out" 2>&1 && ok ||
+        { bad "secrets: secrets list prints a value"; head -5 "$TMP/s-scan.out"; }
+else
+    bad "secrets: no revealed values of polito to look for in secrets list (see above)"
+fi
+run_crownc "$TMP/s-rev.out" secrets reveal sites/polito no-such-secret
+st=$?
+[ "$st" = 2 ] && grep -q "no secret named 'no-such-secret'" "$TMP/s-rev.out" && ok ||
+    { bad "secrets: reveal of an unknown name: status $st, expected 2"; head -5 "$TMP/s-rev.out"; }
+
+# 9. A site's own Secret: an ssh key pair and its public half (public_key),
+# a token, plain text, sealed namespace-wide as its annotation asks; every
+# value opens under the namespace label and the key pair is one pair.
+rm -rf "$TMP/s-own" "$TMP/s-own-out"
+cp -r sites/lab "$TMP/s-own"
+cat >>"$TMP/s-own/site.crown" <<'CROWN'
+
+component deploy-keys "A key pair for a deploy job." {
+  layer     = "config"
+  namespace = "default"
+  let pair = secret(name = "deploy-key", kind = ssh-ed25519, comment = "deploy@lab")
+  manifest {
+    apiVersion = "v1"
+    kind       = "Secret"
+    metadata {
+      name        = "deploy-key"
+      annotations = { "sealedsecrets.bitnami.com/namespace-wide" = "true" }
+    }
+    stringData {
+      id_ed25519       = pair
+      "id_ed25519.pub" = public_key(pair)
+      token            = secret(kind = token, bytes = 16, encoding = base64)
+      user             = "deploy"
+    }
+  }
+}
+CROWN
+if run_crownc "$TMP/s-own.out" build "$TMP/s-own" --out "$TMP/s-own-out"; then
+    f=$TMP/s-own-out/lab/config/deploy-keys/default/sealedsecret-deploy-key.yaml
+    grep -q 'sealedsecrets.bitnami.com/namespace-wide: "true"' "$f" && ok ||
+        bad "secrets: the namespace-wide annotation is not on the SealedSecret"
+    if $s_have_crypto; then
+        python3 tests/tools/unseal.py tree --key tests/keys/sealing.key "$TMP/s-own-out/lab" \
+            >"$TMP/s-own.values" 2>"$TMP/s-own.err" && ok ||
+            { bad "secrets: the namespace-wide values do not open"; head -5 "$TMP/s-own.err"; }
+        python3 - "$TMP/s-own.values" <<'PY' && ok || bad "secrets: the opened values are wrong"
+import sys
+vals = {}
+for line in open(sys.argv[1]):
+    _, where, hexv = line.rstrip("\n").split("\t")
+    vals[where.split(" ")[-1]] = bytes.fromhex(hexv).decode()
+assert vals["user"] == "deploy", vals["user"]
+assert vals["id_ed25519"].startswith("-----BEGIN OPENSSH PRIVATE KEY-----\n")
+assert vals["id_ed25519.pub"].startswith("ssh-ed25519 ") and vals["id_ed25519.pub"].endswith(" deploy@lab\n")
+import base64
+assert len(base64.b64decode(vals["token"])) == 16
+open(sys.argv[1] + ".key", "w").write(vals["id_ed25519"])
+open(sys.argv[1] + ".pub", "w").write(vals["id_ed25519.pub"])
+PY
+        if command -v ssh-keygen >/dev/null 2>&1; then
+            chmod 600 "$TMP/s-own.values.key"
+            [ "$(ssh-keygen -y -f "$TMP/s-own.values.key" | cut -d' ' -f1-2)" = \
+              "$(cut -d' ' -f1-2 "$TMP/s-own.values.pub")" ] && ok ||
+                bad "secrets: public_key() is not the public half of the pair"
+        else
+            echo "skip: secrets: ssh-keygen is not installed (the key pair is not compared)"
+        fi
+        rm -f "$TMP/s-own.values.key"
+    fi
+    run_crownc "$TMP/s-own-rev.out" secrets reveal "$TMP/s-own" deploy-key --public
+    grep -q '^ssh-ed25519 .* deploy@lab$' "$TMP/s-own-rev.out" && ok ||
+        { bad "secrets: reveal --public"; head -3 "$TMP/s-own-rev.out"; }
+else
+    bad "secrets: a site with its own Secret does not build"
+    head -20 "$TMP/s-own.out"
+fi
+unset SOURCE_DATE_EPOCH
+
 # ---- cli ----------------------------------------------------------------
 section "cli"
 # status_is WANT DESCRIPTION ARGS...
@@ -683,7 +1145,7 @@ sed -n 's/^  tls\.crt: //p' "$SK/good.yaml" | base64 -d 2>/dev/null | cmp -s - "
 sed -n 's/^  tls\.key: //p' "$SK/good.yaml" | base64 -d 2>/dev/null | cmp -s - "$SK/key.pem" && ok ||
     bad "bootstrap sealing-key: tls.key does not decode to the key"
 grep -qx 'kind: Secret' "$SK/good.yaml" && grep -qx 'type: kubernetes.io/tls' "$SK/good.yaml" &&
-    grep -qx '  name: sealed-secrets-key-crownc' "$SK/good.yaml" &&
+    grep -q '^  name: sealed-secrets-key-crownc-[0-9a-f]\{16\}$' "$SK/good.yaml" &&
     grep -qx '  namespace: kube-system' "$SK/good.yaml" &&
     grep -qx '    sealedsecrets.bitnami.com/sealed-secrets-key: active' "$SK/good.yaml" &&
     [ -z "$(tail -c 1 "$SK/good.yaml")" ] && ok ||
@@ -715,7 +1177,7 @@ if command -v kubectl >/dev/null 2>&1; then
     # generator checks, like Go's tls.X509KeyPair, that they are one
     # pair) has the same data, and kustomize reads the document as one
     # Secret.
-    timeout 60 kubectl create secret tls sealed-secrets-key-crownc --cert "$SK/cert.pem" \
+    timeout 60 kubectl create secret tls sealed-secrets-key-crownc-x --cert "$SK/cert.pem" \
         --key "$SK/key.pem" --namespace kube-system --dry-run=client -o yaml \
         >"$SK/kubectl.yaml" 2>"$SK/kubectl.err" &&
         cmp -s <(grep '^  tls\.' "$SK/kubectl.yaml") <(grep '^  tls\.' "$SK/good.yaml") && ok ||
@@ -724,7 +1186,7 @@ if command -v kubectl >/dev/null 2>&1; then
     cp "$SK/good.yaml" "$SK/kust/secret.yaml"
     printf 'resources:\n- secret.yaml\n' >"$SK/kust/kustomization.yaml"
     timeout 60 kubectl kustomize "$SK/kust" >"$SK/kust.out" 2>&1 &&
-        grep -qx 'kind: Secret' "$SK/kust.out" && grep -qx '  name: sealed-secrets-key-crownc' "$SK/kust.out" &&
+        grep -qx 'kind: Secret' "$SK/kust.out" && grep -q '^  name: sealed-secrets-key-crownc-[0-9a-f]\{16\}$' "$SK/kust.out" &&
         ok || { bad "bootstrap sealing-key: kubectl kustomize does not read the Secret"; head -5 "$SK/kust.out"; }
 else
     echo "skip: kubectl checks of bootstrap sealing-key (kubectl is not installed)"
