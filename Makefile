@@ -117,7 +117,8 @@ golden: $(CROWNC_TEST)
 	@tmp=$$(mktemp -d) && cp tests/keys/secrets.yaml $$tmp/ && chmod 600 $$tmp/secrets.yaml && \
 	for e in flux argocd; do \
 	    for s in sites/*/; do \
-	        CROWNC_MASTER_KEY=$$(cat tests/keys/master.key) SOURCE_DATE_EPOCH=$(GOLDEN_DATE) \
+	        CROWNC_TEST_RANDOM=fixed-for-tests-only CROWNC_MASTER_KEY=$$(cat tests/keys/master.key) \
+	            SOURCE_DATE_EPOCH=$(GOLDEN_DATE) \
 	            $(CROWNC_TEST) build $${s%/} --engine $$e --secrets $$tmp/secrets.yaml \
 	            --out golden/$$e || { rm -rf $$tmp; exit 1; }; \
 	    done; \

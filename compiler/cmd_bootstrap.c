@@ -7,24 +7,29 @@
  * The Secret is what the controller looks for at start-up (upstream
  * pkg/controller/keys.go): type kubernetes.io/tls in its namespace, the
  * label sealedsecrets.bitnami.com/sealed-secrets-key=active, tls.key a
- * PKCS#1 key and tls.crt its certificate. Its name is fixed, so applying it
- * again is an update, not a second key.
+ * PKCS#1 key and tls.crt its certificate. Its name is
+ * sealed-secrets-key-crownc-<the first 16 hex digits of the certificate's
+ * SHA-256>: applying one pair again updates its own Secret, and a new pair
+ * is added beside the old one.
  *
  * Everything is checked before anything is printed: the certificate loads
  * at the current time (seal_cert_load: RSA of at least 2048 bits, not
  * expired), the key file is private (mode 0600), the key parses and is the
  * certificate's. A failure prints one line on standard error, nothing on
- * standard output, and exits 2. */
+ * standard output, and exits 2. The Secret is written with write(2), not
+ * through stdio, so that no buffer that is never wiped keeps the key. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "cli.h"
+#include "private_file.h"
 #include "seal.h"
 #include "sealkey.h"
 
@@ -103,14 +108,19 @@ static int usage(const char *msg)
     return EXIT_USAGE;
 }
 
-static int sealing_key(int argc, char **argv)
+typedef struct SealingKeyOptions {
+    const char *key_path, *cert_path, *ns;
+} SealingKeyOptions;
+
+/* EXIT_OK, or EXIT_USAGE once the reason is printed. */
+static int parse_sealing_key(int argc, char **argv, SealingKeyOptions *o)
 {
-    const char *key_path = NULL, *cert_path = NULL, *ns = DEFAULT_NAMESPACE;
+    *o = (SealingKeyOptions){.ns = DEFAULT_NAMESPACE};
     for (int i = 0; i < argc; i++) {
         int r;
-        if ((r = cli_value_option("--key", &key_path, argc, argv, &i)) != 0 ||
-            (r = cli_value_option("--cert", &cert_path, argc, argv, &i)) != 0 ||
-            (r = cli_value_option("--namespace", &ns, argc, argv, &i)) != 0) {
+        if ((r = cli_value_option("--key", &o->key_path, argc, argv, &i)) != 0 ||
+            (r = cli_value_option("--cert", &o->cert_path, argc, argv, &i)) != 0 ||
+            (r = cli_value_option("--namespace", &o->ns, argc, argv, &i)) != 0) {
             if (r < 0)
                 return EXIT_USAGE;
         } else {
@@ -119,56 +129,89 @@ static int sealing_key(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if (!key_path || !cert_path)
+    if (!o->key_path || !o->cert_path)
         return usage("sealing-key needs --key KEY.pem and --cert CERT.pem");
-    if (!dns_label(ns)) {
+    if (!dns_label(o->ns)) {
         cli_error("bootstrap sealing-key: --namespace '%s' is not a namespace name (1 to 63 "
                   "of a-z, 0-9 and '-', starting and ending with a letter or digit)",
-                  ns);
+                  o->ns);
         return EXIT_USAGE;
     }
+    return EXIT_OK;
+}
 
+/* The key pair as read from its files; pair_free cleanses the key. */
+typedef struct Pair {
+    char *cert, *key;
+    size_t cert_len, key_len;
+    SealCert *c;
+} Pair;
+
+static void pair_free(Pair *p)
+{
+    seal_cert_free(p->c);
+    sealkey_free_pem(p->key, p->key_len);
+    sealkey_free_pem(p->cert, p->cert_len);
+    *p = (Pair){0};
+}
+
+/* Reads both files and checks them (see the top of this file); false once
+ * the reason is printed. */
+static bool load_pair(const SealingKeyOptions *o, Pair *p)
+{
     char err[512];
-    char *cert = NULL, *key = NULL;
-    size_t cert_len = 0, key_len = 0;
-    SealCert *c = NULL;
-    char *yaml = NULL;
+    *p = (Pair){0};
+    if (!sealkey_read_cert(o->cert_path, &p->cert, &p->cert_len, err, sizeof err)) {
+        cli_error("bootstrap sealing-key: %s", err);
+        return false;
+    }
+    if (seal_cert_load(p->cert, p->cert_len, (int64_t)time(NULL), &p->c, err, sizeof err) !=
+        SEAL_OK) {
+        cli_error("bootstrap sealing-key: %s: %s", o->cert_path, err);
+        return false;
+    }
+    if (!sealkey_read_private(o->key_path, &p->key, &p->key_len, err, sizeof err)) {
+        cli_error("bootstrap sealing-key: %s", err);
+        return false;
+    }
+    if (!sealkey_pair_matches(p->cert, p->cert_len, p->key, p->key_len, err, sizeof err)) {
+        cli_error("bootstrap sealing-key: %s and %s: %s", o->key_path, o->cert_path, err);
+        return false;
+    }
+    return true;
+}
+
+/* The Secret on standard output, then the note on standard error; false
+ * once the reason is printed. */
+static bool print_secret(const SealingKeyOptions *o, const Pair *p)
+{
     size_t len = 0;
-    int status = EXIT_USAGE;
-    if (!sealkey_read_cert(cert_path, &cert, &cert_len, err, sizeof err)) {
-        cli_error("bootstrap sealing-key: %s", err);
-        goto done;
-    }
-    if (seal_cert_load(cert, cert_len, (int64_t)time(NULL), &c, err, sizeof err) != SEAL_OK) {
-        cli_error("bootstrap sealing-key: %s: %s", cert_path, err);
-        goto done;
-    }
-    if (!sealkey_read_private(key_path, &key, &key_len, err, sizeof err)) {
-        cli_error("bootstrap sealing-key: %s", err);
-        goto done;
-    }
-    if (!sealkey_pair_matches(cert, cert_len, key, key_len, err, sizeof err)) {
-        cli_error("bootstrap sealing-key: %s and %s: %s", key_path, cert_path, err);
-        goto done;
-    }
-    yaml = secret_yaml(ns, seal_cert_fingerprint(c), cert, cert_len, key, key_len, &len);
-    bool ok = fwrite(yaml, 1, len, stdout) == len && fflush(stdout) == 0;
+    char *yaml = secret_yaml(o->ns, seal_cert_fingerprint(p->c), p->cert, p->cert_len, p->key,
+                             p->key_len, &len);
+    bool ok = fflush(stdout) == 0 && private_file_write_all(STDOUT_FILENO, yaml, len);
     OPENSSL_cleanse(yaml, len);
     free(yaml);
     if (!ok) {
         cli_error("bootstrap sealing-key: cannot write standard output");
-        goto done;
+        return false;
     }
     fprintf(stderr,
             "crownc: the Secret printed holds the private key of %s: pipe it to "
             "`kubectl apply -f -` before the Sealed Secrets controller starts in namespace %s; "
             "never write it into the repository\n",
-            key_path, ns);
-    status = EXIT_OK;
-done:
-    seal_cert_free(c);
-    sealkey_free_pem(key, key_len);
-    sealkey_free_pem(cert, cert_len);
+            o->key_path, o->ns);
+    return true;
+}
+
+static int sealing_key(int argc, char **argv)
+{
+    SealingKeyOptions o;
+    int status = parse_sealing_key(argc, argv, &o);
+    if (status != EXIT_OK)
+        return status;
+    Pair p;
+    status = load_pair(&o, &p) && print_secret(&o, &p) ? EXIT_OK : EXIT_USAGE;
+    pair_free(&p);
     return status;
 }
 

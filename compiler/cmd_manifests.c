@@ -1,6 +1,7 @@
 /* cmd_manifests.c — `crownc manifests SITE`: the objects a site produces,
  * one JSON object per line, for scripts and for reading what a component
- * makes without building a tree. Secrets are never printed. */
+ * makes without building a tree. Secrets are never printed, and nor is
+ * any value of a Secret's stringData, plain text included. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +11,11 @@
 #include "component.h"
 #include "site_build.h"
 
-static void json_value(const Value *v, StrBuf *out);
+static void json_value(const Value *v, StrBuf *out, bool mask);
 
-static void json_object(const Value *v, StrBuf *out)
+/* secret: v is a Secret, whose stringData is masked; mask: print every
+ * scalar as "<secret>". */
+static void json_object(const Value *v, StrBuf *out, bool secret, bool mask)
 {
     sb_putc(out, '{');
     for (size_t i = 0; i < v->u.obj.len; i++) {
@@ -20,13 +23,18 @@ static void json_object(const Value *v, StrBuf *out)
             sb_putc(out, ',');
         json_string(out, v->u.obj.keys[i], strlen(v->u.obj.keys[i]));
         sb_putc(out, ':');
-        json_value(v->u.obj.vals[i], out);
+        json_value(v->u.obj.vals[i], out,
+                   mask || (secret && strcmp(v->u.obj.keys[i], "stringData") == 0));
     }
     sb_putc(out, '}');
 }
 
-static void json_value(const Value *v, StrBuf *out)
+static void json_value(const Value *v, StrBuf *out, bool mask)
 {
+    if (mask && v->kind != V_LIST && v->kind != V_OBJECT && v->kind != V_RECORD) {
+        sb_puts(out, "\"<secret>\"");
+        return;
+    }
     switch (v->kind) {
     case V_NULL: sb_puts(out, "null"); return;
     case V_BOOL: sb_puts(out, v->u.b ? "true" : "false"); return;
@@ -36,11 +44,11 @@ static void json_value(const Value *v, StrBuf *out)
         for (size_t i = 0; i < v->u.list.len; i++) {
             if (i)
                 sb_putc(out, ',');
-            json_value(v->u.list.items[i], out);
+            json_value(v->u.list.items[i], out, mask);
         }
         sb_putc(out, ']');
         return;
-    case V_OBJECT: case V_RECORD: json_object(v, out); return;
+    case V_OBJECT: case V_RECORD: json_object(v, out, false, mask); return;
     case V_SECRET: case V_POISON: sb_puts(out, "\"<secret>\""); return;
     default: {
         StrBuf t;
@@ -69,7 +77,8 @@ static void print_manifests(const ComponentList *l)
             sb_puts(&out, ",\"layer\":");
             json_string(&out, c->layer, strlen(c->layer));
             sb_puts(&out, ",\"object\":");
-            json_value(c->manifests[m].obj, &out);
+            const Manifest *mf = &c->manifests[m];
+            json_object(mf->obj, &out, strcmp(mf->kind, "Secret") == 0, false);
             sb_puts(&out, "}\n");
             fwrite(out.data, 1, out.len, stdout);
         }

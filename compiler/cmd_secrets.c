@@ -4,13 +4,15 @@
  *
  * list never prints a value; it needs neither the master key nor the
  * supplied secrets. reveal prints exactly one value, followed by a
- * newline, on standard output. */
-#include <openssl/crypto.h>
+ * newline, on standard output, written with write(2) so that no stdio
+ * buffer keeps a copy of it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "private_file.h"
 #include "site_build.h"
 
 typedef struct SecretsOptions {
@@ -130,12 +132,12 @@ static int reveal(SiteBuild *sb, const SecretsOptions *s, const SiteOptions *so)
         cli_error("secrets: %s", err);
         return EXIT_USAGE;
     }
+    /* write(2), not stdio: stdout's buffer would keep a copy nobody wipes. */
     size_t len = strlen(v);
     bool nl = len && v[len - 1] == '\n';
-    bool ok = fwrite(v, 1, len, stdout) == len && (nl || putchar('\n') != EOF) &&
-              fflush(stdout) == 0;
-    OPENSSL_cleanse(v, len);
-    free(v);
+    bool ok = fflush(stdout) == 0 && private_file_write_all(STDOUT_FILENO, v, len) &&
+              (nl || private_file_write_all(STDOUT_FILENO, "\n", 1));
+    derive_free(v);
     if (!ok) {
         cli_error("secrets: cannot write standard output");
         return EXIT_USAGE;

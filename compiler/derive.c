@@ -5,7 +5,6 @@
 #include "derive.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,8 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+
+#include "private_file.h"
 
 static const char SALT[] = "crownc secrets v1";
 /* RFC 5869: at most 255 blocks of the hash's size. */
@@ -299,55 +300,21 @@ bool derive_parse_master(DeriveMaster *m, const char *text, size_t len, const ch
     return true;
 }
 
-/* The file's bytes, refusing what a key file cannot be. The mode and the
- * size come from the open descriptor, so they describe what is read. */
-static bool read_key_file(int fd, const char *path, char *buf, size_t cap, size_t *len,
-                          char *err, size_t errlen)
-{
-    struct stat st;
-    if (fstat(fd, &st) != 0)
-        return fail(err, errlen, "%s: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode))
-        return fail(err, errlen, "%s: not a regular file", path);
-    if (st.st_mode & (S_IRWXG | S_IRWXO))
-        return fail(err, errlen,
-                    "%s: mode %04o lets others than its owner at the master key; "
-                    "run `chmod 600 %s`",
-                    path, (unsigned)(st.st_mode & 07777), path);
-    if (st.st_size != HEX_KEY_LEN && st.st_size != HEX_KEY_LEN + 1)
-        return fail(err, errlen,
-                    "%s: %lld bytes; a master key file holds %d hex digits and a newline",
-                    path, (long long)st.st_size, HEX_KEY_LEN);
-    size_t n = 0;
-    while (n < cap) {
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return fail(err, errlen, "%s: %s", path, strerror(errno));
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    *len = n;
-    return true;
-}
-
 bool derive_load_master(DeriveMaster *m, const char *path, char *err, size_t errlen)
 {
-    /* O_NONBLOCK: a FIFO in the key's place must not hang the build; it
-     * is then refused as not a regular file. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
-        return fail(err, errlen, "%s: %s", path, strerror(errno));
-    /* One byte more than a key file may hold, so a file that grew after
-     * fstat is still seen as too long. */
-    char buf[HEX_KEY_LEN + 2];
+    char *text = NULL;
     size_t len = 0;
-    bool ok = read_key_file(fd, path, buf, sizeof buf, &len, err, errlen) &&
-              derive_parse_master(m, buf, len, path, err, errlen);
-    OPENSSL_cleanse(buf, sizeof buf);
-    close(fd);
+    /* A key file is 64 hex digits and a newline; a longer one is refused
+     * unread. */
+    if (!private_file_read(path, "master key", HEX_KEY_LEN + 1, true, &text, &len, err,
+                           errlen))
+        return false;
+    bool ok = len == HEX_KEY_LEN || len == HEX_KEY_LEN + 1
+                  ? derive_parse_master(m, text, len, path, err, errlen)
+                  : fail(err, errlen,
+                         "%s: %zu bytes; a master key file holds %d hex digits and a newline",
+                         path, len, HEX_KEY_LEN);
+    private_file_free(text, len);
     return ok;
 }
 
@@ -369,20 +336,6 @@ void derive_master_text(const DeriveMaster *m, char out[DERIVE_MASTER_SIZE * 2 +
     out[HEX_KEY_LEN + 1] = '\0';
 }
 
-static bool write_all(int fd, const char *s, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, s, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        s += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 /* Writes text into a new temporary file next to path (mkstemp: O_EXCL,
  * mode 0600) and links it to path. */
 static bool publish_key(const char *path, const char *text, char *err, size_t errlen)
@@ -398,8 +351,8 @@ static bool publish_key(const char *path, const char *text, char *err, size_t er
         return false;
     }
     /* mkstemp makes 0600 already; fchmod states it whatever the libc. */
-    bool ok = fchmod(fd, S_IRUSR | S_IWUSR) == 0 && write_all(fd, text, strlen(text)) &&
-              fsync(fd) == 0;
+    bool ok = fchmod(fd, S_IRUSR | S_IWUSR) == 0 &&
+              private_file_write_all(fd, text, strlen(text)) && fsync(fd) == 0;
     if (!ok)
         fail(err, errlen, "%s: %s", tmp, strerror(errno));
     if (close(fd) != 0 && ok)

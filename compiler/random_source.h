@@ -9,7 +9,9 @@
  *                               RAND_bytes; no deterministic generator
  *   tests/support/random_test.c linked into build/crownc-test only: a
  *                               fixed stream per value, so that a test
- *                               can compare sealed output byte for byte
+ *                               can compare sealed output byte for byte,
+ *                               and only when CROWNC_TEST_RANDOM is
+ *                               "fixed-for-tests-only" (else RAND_bytes)
  *
  * So a release binary has no deterministic source to select, by accident
  * or by option; tests/run.sh checks that the test source's seed string is

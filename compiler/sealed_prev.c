@@ -100,18 +100,17 @@ bool sealed_prev_parse(const char *text, size_t len, SealedPrev *out)
     return ok;
 }
 
-const char *sealed_prev_reuse(const SealedPrev *p, const char *cert, const char *key,
-                              const char *hmac)
+bool sealed_prev_value(const SealedPrev *p, const char *key, const char **blob,
+                       const char **tag)
 {
-    if (!p->cert || strcmp(p->cert, cert) != 0)
-        return NULL;
-    bool same = false;
-    for (size_t i = 0; i < p->nhmacs && !same; i++)
-        same = strcmp(p->keys[i], key) == 0 && strcmp(p->hmacs[i], hmac) == 0;
-    for (size_t i = 0; same && i < p->nblobs; i++)
+    *blob = *tag = NULL;
+    for (size_t i = 0; i < p->nhmacs && !*tag; i++)
+        if (strcmp(p->keys[i], key) == 0)
+            *tag = p->hmacs[i];
+    for (size_t i = 0; i < p->nblobs && !*blob; i++)
         if (strcmp(p->names[i], key) == 0)
-            return p->blobs[i];
-    return NULL;
+            *blob = p->blobs[i];
+    return *blob && *tag;
 }
 
 static void free_all(char **a, size_t n)

@@ -13,7 +13,7 @@
 
 typedef struct SealedPrev {
     char *cert;              /* the sealed-to annotation, "sha256:HEX" */
-    char **keys, **hmacs;    /* fingerprint lines: KEY HEX */
+    char **keys, **hmacs;    /* tag lines of the hmac annotation: KEY HEX */
     size_t nhmacs;
     char **names, **blobs;   /* spec.encryptedData */
     size_t nblobs;
@@ -22,10 +22,11 @@ typedef struct SealedPrev {
 /* Reads text[0..len); false (and *out empty) when there is nothing to
  * reuse in it. */
 bool sealed_prev_parse(const char *text, size_t len, SealedPrev *out);
-/* The ciphertext of key if it was sealed to cert with fingerprint hmac,
- * else NULL. Borrowed from p. */
-const char *sealed_prev_reuse(const SealedPrev *p, const char *cert, const char *key,
-                              const char *hmac);
+/* The ciphertext of key and the tag its fingerprint line holds, both
+ * borrowed from p; false when p lacks either. The caller decides, by
+ * recomputing the tag, whether the ciphertext may be reused. */
+bool sealed_prev_value(const SealedPrev *p, const char *key, const char **blob,
+                       const char **tag);
 void sealed_prev_free(SealedPrev *p);
 
 #endif

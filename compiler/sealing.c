@@ -72,43 +72,95 @@ static char *plaintext(Sealer *x, const SecretEntry *e, char *err, size_t errlen
 
 typedef struct Sealed {
     StrBuf blob;
-    char hmac[DERIVE_FINGERPRINT_SIZE];
+    char tag[DERIVE_FINGERPRINT_SIZE];
 } Sealed;
+
+/* The tag of one sealed value: a keyed fingerprint (derive_fingerprint)
+ * of its ciphertext, under a scope that holds the certificate, the
+ * value's place and the fingerprint of its plaintext:
+ *
+ *   scope = "sealed CERT WORD:NAMESPACE/NAME/KEY PLAINFP"
+ *
+ * Only a holder of the master key can make one, so a ciphertext is
+ * reused only if crownc sealed it, to this certificate, at this place,
+ * from this very plaintext: one planted in the branch by hand, or
+ * corrupted, is sealed anew. The ciphertext is random, so equal values
+ * never show equal tags. */
+static bool tag_of(Sealer *x, const char *place, const char *plainfp, const char *blob,
+                   size_t len, char tag[DERIVE_FINGERPRINT_SIZE], char *err, size_t errlen)
+{
+    StrBuf scope;
+    sb_init(&scope);
+    sb_printf(&scope, "sealed %s %s %s", x->cert, place, plainfp);
+    bool ok = derive_fingerprint(x->s->master, scope.data, blob, len, tag, err, errlen);
+    sb_free(&scope);
+    return ok;
+}
+
+/* The previous tree's ciphertext of this value, if its tag proves it. */
+static const char *reusable(Sealer *x, const SealedPrev *prev, const char *key,
+                            const char *place, const char *plainfp)
+{
+    const char *blob, *stored;
+    char tag[DERIVE_FINGERPRINT_SIZE], err[256];
+    if (!prev || !sealed_prev_value(prev, key, &blob, &stored))
+        return NULL;
+    if (!tag_of(x, place, plainfp, blob, strlen(blob), tag, err, sizeof err))
+        return NULL;
+    return CRYPTO_memcmp(tag, stored, DERIVE_FINGERPRINT_SIZE - 1) == 0 &&
+                   strlen(stored) == DERIVE_FINGERPRINT_SIZE - 1
+               ? blob
+               : NULL;
+}
+
+static bool seal_anew(Sealer *x, const StrBuf *label, const char *place, const char *plainfp,
+                      const char *plain, size_t len, StrBuf *out, char *err, size_t errlen)
+{
+    /* The context names the value, never holds it. */
+    StrBuf ctx;
+    sb_init(&ctx);
+    sb_printf(&ctx, "%s %s", place, plainfp);
+    SealRandom *r = random_source_open(ctx.data, ctx.len);
+    bool ok = seal_value(x->s->cert, label->data, label->len, plain, len, r, out, err, errlen) ==
+              SEAL_OK;
+    random_source_close(r);
+    sb_free(&ctx);
+    return ok;
+}
 
 /* Seals one value, or takes its ciphertext from the previous tree. */
 static bool seal_entry(Sealer *x, const SecretObject *o, const StrBuf *label,
                        const SealedPrev *prev, const SecretEntry *e, Sealed *out)
 {
-    char err[512];
+    char err[512], plainfp[DERIVE_FINGERPRINT_SIZE];
     char *plain = plaintext(x, e, err, sizeof err);
     if (!plain) {
         fail(x, "E0705", e->ref ? e->ref->at : o->m->at, err);
         return false;
     }
     size_t len = strlen(plain);
-    StrBuf scope;
-    sb_init(&scope);
-    sb_printf(&scope, "%s:%.*s/%s", scope_word(o->scope), (int)label->len,
-              label->data ? label->data : "", e->key);
-    bool ok = derive_fingerprint(x->s->master, scope.data, plain, len, out->hmac, err, sizeof err);
-    const char *old = ok && prev ? sealed_prev_reuse(prev, x->cert, e->key, out->hmac) : NULL;
+    StrBuf place;
+    sb_init(&place);
+    sb_printf(&place, "%s:%s/%s/%s", scope_word(o->scope), o->ns, o->name, e->key);
+    bool ok = derive_fingerprint(x->s->master, place.data, plain, len, plainfp, err, sizeof err);
+    const char *old = ok ? reusable(x, prev, e->key, place.data, plainfp) : NULL;
     if (old) {
         sb_puts(&out->blob, old);
         x->reused++;
-    } else if (ok) {
-        /* The context names the value, never holds it. */
-        sb_printf(&scope, " %s", out->hmac);
-        SealRandom *r = random_source_open(scope.data, scope.len);
-        ok = seal_value(x->s->cert, label->data, label->len, plain, len, r, &out->blob, err,
-                        sizeof err) == SEAL_OK;
-        random_source_close(r);
-        x->sealed += ok;
+    } else if (ok && seal_anew(x, label, place.data, plainfp, plain, len, &out->blob, err,
+                               sizeof err)) {
+        x->sealed++;
+    } else {
+        ok = false;
     }
+    ok = ok && tag_of(x, place.data, plainfp, out->blob.data, out->blob.len, out->tag, err,
+                      sizeof err);
     if (!ok)
         fail(x, "E0706", e->ref ? e->ref->at : o->m->at, err);
     OPENSSL_cleanse(plain, len);
+    OPENSSL_cleanse(plainfp, sizeof plainfp);
     free(plain);
-    sb_free(&scope);
+    sb_free(&place);
     return ok;
 }
 
@@ -119,7 +171,7 @@ static const Value *annotations(Sealer *x, const SecretObject *o, const Sealed *
     StrBuf lines;
     sb_init(&lines);
     for (size_t i = 0; i < o->nentries; i++)
-        sb_printf(&lines, "%s %s\n", o->entries[i].key, vals[i].hmac);
+        sb_printf(&lines, "%s %s\n", o->entries[i].key, vals[i].tag);
     const Value *own = o->meta ? value_get(o->meta, "annotations") : NULL;
     const Value *a = own && own->kind == V_OBJECT ? own : value_object_of(ar(x), at, NULL);
     a = value_with_key(ar(x), a, SECRETS_ANNOTATION_HMAC,

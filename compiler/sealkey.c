@@ -6,7 +6,6 @@
 #include "sealkey.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "private_file.h"
 #include "seal.h"
 
 /* Key and certificate files are a few kilobytes; seal.c takes at most
@@ -64,13 +64,7 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-void sealkey_free_pem(char *pem, size_t len)
-{
-    if (pem) {
-        OPENSSL_cleanse(pem, len + 1);
-        free(pem);
-    }
-}
+void sealkey_free_pem(char *pem, size_t len) { private_file_free(pem, len); }
 
 /* Never prompt for a passphrase (see seal.c). */
 static int no_passphrase(char *buf, int size, int rwflag, void *u)
@@ -242,23 +236,9 @@ static bool stage_open(Staged *s, const char *path, const char *what, mode_t mod
     return true;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return false;
-        p += w;
-        n -= (size_t)w;
-    }
-    return true;
-}
-
 static bool stage_write(Staged *s, const char *text, size_t len, char *err, size_t errlen)
 {
-    bool ok = write_all(s->fd, text, len) && fsync(s->fd) == 0;
+    bool ok = private_file_write_all(s->fd, text, len) && fsync(s->fd) == 0;
     if (!ok)
         fail(err, errlen, "%s: %s", s->tmp, strerror(errno));
     int fd = s->fd;
@@ -356,68 +336,9 @@ bool sealkey_generate(const char *key_path, const char *cert_path, const char *c
 
 /* ---- reading the files ------------------------------------------------- */
 
-/* Reads a regular file of at most MAX_FILE bytes; with private, refuses
- * any access of group or others. Mode and size come from the opened file,
- * so they describe what is read. */
-static bool read_file(const char *path, bool private, char **out, size_t *len, char *err,
-                      size_t errlen)
-{
-    *out = NULL;
-    *len = 0;
-    /* O_NONBLOCK: a FIFO must not hang the command; it is then refused as
-     * not a regular file. */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0)
-        return fail(err, errlen, "%s: %s", path, strerror(errno));
-    struct stat st;
-    bool ok = true;
-    if (fstat(fd, &st) != 0)
-        ok = fail(err, errlen, "%s: %s", path, strerror(errno));
-    else if (!S_ISREG(st.st_mode))
-        ok = fail(err, errlen, "%s: not a regular file", path);
-    else if (private && (st.st_mode & (S_IRWXG | S_IRWXO)))
-        ok = fail(err, errlen,
-                  "%s: mode %04o lets others than its owner at the sealing key; "
-                  "run `chmod 600 %s`",
-                  path, (unsigned)(st.st_mode & 07777), path);
-    else if (st.st_size > MAX_FILE)
-        ok = fail(err, errlen, "%s: over 1 MiB; not a key or certificate file", path);
-    if (!ok) {
-        close(fd);
-        return false;
-    }
-    /* One byte more than fstat said, to see a file that grew meanwhile. */
-    size_t cap = (size_t)st.st_size + 1, n = 0;
-    char *buf = xmalloc(cap + 1);
-    while (n < cap) {
-        ssize_t r = read(fd, buf + n, cap - n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            ok = fail(err, errlen, "%s: %s", path, strerror(errno));
-            break;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
-    close(fd);
-    if (ok && n == cap)
-        ok = fail(err, errlen, "%s: the file changed while it was read", path);
-    if (!ok) {
-        OPENSSL_cleanse(buf, cap + 1);
-        free(buf);
-        return false;
-    }
-    buf[n] = '\0';
-    *out = buf;
-    *len = n;
-    return true;
-}
-
 bool sealkey_read_private(const char *path, char **pem, size_t *len, char *err, size_t errlen)
 {
-    if (!read_file(path, true, pem, len, err, errlen))
+    if (!private_file_read(path, "sealing key", MAX_FILE, true, pem, len, err, errlen))
         return false;
     SealKey *k = NULL;
     char why[256];
@@ -433,7 +354,7 @@ bool sealkey_read_private(const char *path, char **pem, size_t *len, char *err, 
 
 bool sealkey_read_cert(const char *path, char **pem, size_t *len, char *err, size_t errlen)
 {
-    return read_file(path, false, pem, len, err, errlen);
+    return private_file_read(path, "certificate", MAX_FILE, false, pem, len, err, errlen);
 }
 
 /* ---- matching ---------------------------------------------------------- */

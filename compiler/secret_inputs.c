@@ -2,15 +2,13 @@
  * file (secret_inputs.h). */
 #include "secret_inputs.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <yaml.h>
+
+#include "private_file.h"
 
 /* A secrets file is a few lines; anything this large is not one. */
 enum { INPUTS_MAX_FILE = 1024 * 1024, INPUTS_MAX_ENTRIES = 4096 };
@@ -26,38 +24,14 @@ void secret_inputs_env_name(const char *name, char *out, size_t outlen)
     snprintf(out, outlen, "CROWN_SECRET_%s", name);
 }
 
-/* Reads the whole file, after checking that only its owner can reach it. */
+/* Reads the whole file, after checking that only its owner can reach it
+ * (private_file.h); the reason says which file it was. */
 static char *read_private(const char *path, size_t *len, char *err, size_t errlen)
 {
-    int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
-    if (fd < 0) {
-        snprintf(err, errlen, "cannot open the secrets file %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    char *buf = NULL;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "the secrets file %s is not a regular file", path);
-    } else if (st.st_mode & 077) {
-        snprintf(err, errlen, "the secrets file %s may be read by others (mode %03o): "
-                 "run `chmod 600 %s`", path, (unsigned)(st.st_mode & 0777), path);
-    } else if (st.st_size > INPUTS_MAX_FILE) {
-        snprintf(err, errlen, "the secrets file %s is larger than 1 MiB", path);
-    } else if (!(buf = malloc((size_t)st.st_size + 1))) {
-        abort();
-    } else {
-        ssize_t n = read(fd, buf, (size_t)st.st_size);
-        if (n != st.st_size) {
-            snprintf(err, errlen, "cannot read the secrets file %s", path);
-            OPENSSL_clear_free(buf, (size_t)st.st_size + 1);
-            buf = NULL;
-        } else {
-            buf[n] = '\0';
-            *len = (size_t)n;
-        }
-    }
-    close(fd);
-    return buf;
+    char *text = NULL, why[1024];
+    if (!private_file_read(path, "secrets", INPUTS_MAX_FILE, true, &text, len, why, sizeof why))
+        snprintf(err, errlen, "the secrets file %s", why);
+    return text;
 }
 
 static bool input_name(const char *s)
@@ -79,16 +53,11 @@ static char *dup_or_die(const char *s)
 }
 
 static bool add(SecretInputs *in, const char *name, const char *value, const char *path,
-                char *err, size_t errlen)
+                size_t line, char *err, size_t errlen)
 {
-    if (!input_name(name)) {
-        snprintf(err, errlen, "%s: \"%.60s\" is not a secret NAME (capital letters, digits, '_')",
-                 path, name);
-        return false;
-    }
     for (size_t i = 0; i < in->n; i++) {
         if (strcmp(in->names[i], name) == 0) {
-            snprintf(err, errlen, "%s: %s is given twice", path, name);
+            snprintf(err, errlen, "%s: line %zu: %s is given twice", path, line, name);
             return false;
         }
     }
@@ -105,6 +74,57 @@ static bool add(SecretInputs *in, const char *name, const char *value, const cha
     return true;
 }
 
+/* Whether a scalar's text is all of it: a NUL inside (YAML's "\0") would
+ * cut the C string short. */
+static bool whole_text(const yaml_node_t *n)
+{
+    return strlen((const char *)n->data.scalar.value) == n->data.scalar.length;
+}
+
+/* A plain scalar that YAML reads as null: nothing at all, ~ or null. */
+static bool null_looking(const yaml_node_t *n)
+{
+    static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
+    if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return false;
+    for (size_t i = 0; i < sizeof nulls / sizeof *nulls; i++)
+        if (strcmp((const char *)n->data.scalar.value, nulls[i]) == 0)
+            return true;
+    return false;
+}
+
+/* One NAME: value entry. A bad key is named by its line only: it may be a
+ * value pasted in the wrong place. */
+static bool read_entry(SecretInputs *in, yaml_document_t *doc, const yaml_node_pair_t *p,
+                       const char *path, char *err, size_t errlen)
+{
+    yaml_node_t *k = yaml_document_get_node(doc, p->key);
+    yaml_node_t *v = yaml_document_get_node(doc, p->value);
+    size_t line = (k ? k->start_mark.line : 0) + 1;
+    if (!k || !v || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE) {
+        snprintf(err, errlen, "%s: line %zu: each entry is NAME: value, a single text", path,
+                 line);
+        return false;
+    }
+    const char *name = (const char *)k->data.scalar.value;
+    if (!whole_text(k) || !input_name(name)) {
+        snprintf(err, errlen, "%s: line %zu: the key is not a secret NAME (capital letters, "
+                 "digits, '_')", path, line);
+        return false;
+    }
+    if (null_looking(v)) {
+        snprintf(err, errlen, "%s: line %zu: %s has no value (quote a value that is ~ or null)",
+                 path, line, name);
+        return false;
+    }
+    if (!whole_text(v)) {
+        snprintf(err, errlen, "%s: line %zu: the value of %s holds a NUL character", path, line,
+                 name);
+        return false;
+    }
+    return add(in, name, (const char *)v->data.scalar.value, path, line, err, errlen);
+}
+
 /* The document's root must map plain names to scalars. */
 static bool read_mapping(SecretInputs *in, yaml_document_t *doc, const char *path, char *err,
                          size_t errlen)
@@ -117,18 +137,9 @@ static bool read_mapping(SecretInputs *in, yaml_document_t *doc, const char *pat
         return false;
     }
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
-         p++) {
-        yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        yaml_node_t *v = yaml_document_get_node(doc, p->value);
-        if (!k || !v || k->type != YAML_SCALAR_NODE || v->type != YAML_SCALAR_NODE) {
-            snprintf(err, errlen, "%s: line %zu: each entry is NAME: value, a single text", path,
-                     (k ? k->start_mark.line : 0) + 1);
+         p++)
+        if (!read_entry(in, doc, p, path, err, errlen))
             return false;
-        }
-        if (!add(in, (const char *)k->data.scalar.value, (const char *)v->data.scalar.value, path,
-                 err, errlen))
-            return false;
-    }
     return true;
 }
 
@@ -153,7 +164,7 @@ bool secret_inputs_load(SecretInputs *in, const char *path, char *err, size_t er
         yaml_document_delete(&doc);
     }
     yaml_parser_delete(&parser);
-    OPENSSL_clear_free(text, len + 1);
+    private_file_free(text, len);
     return ok;
 }
 
@@ -175,8 +186,11 @@ const char *secret_inputs_get(const SecretInputs *in, const char *name)
 void secret_inputs_free(SecretInputs *in)
 {
     for (size_t i = 0; i < in->n; i++) {
-        OPENSSL_clear_free(in->names[i], strlen(in->names[i]) + 1);
-        OPENSSL_clear_free(in->values[i], strlen(in->values[i]) + 1);
+        /* strdup'ed: OPENSSL_clear_free would pair with OPENSSL_malloc. */
+        OPENSSL_cleanse(in->names[i], strlen(in->names[i]));
+        OPENSSL_cleanse(in->values[i], strlen(in->values[i]));
+        free(in->names[i]);
+        free(in->values[i]);
     }
     free(in->names);
     free(in->values);

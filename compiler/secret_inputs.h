@@ -2,10 +2,18 @@
  *
  * A supplied secret NAME comes from the environment variable
  * CROWN_SECRET_<NAME>, or else from the secrets file given with
- * `--secrets FILE`: a YAML mapping of NAME to a string, nothing else
- * (no anchors, no nesting). The file holds plaintext, so it must be a
- * regular file that neither group nor others may read or write (mode
- * 0600 or stricter), checked on the opened file.
+ * `--secrets FILE`: a YAML mapping of NAME to a single text, nothing
+ * else (no nesting, one document). A value is its text as written: tags
+ * are ignored (`!!int 5` is the text "5"), and anchors and aliases are
+ * expanded (`B: *a` is the text anchored as &a). A value that is absent
+ * or a plain null (`NAME:`, `~`, `null`) is refused, since it is surely a
+ * mistake, not a secret; quoted ("~", "") it is that text. A value
+ * holding a NUL character is refused rather than cut short. Reasons name
+ * a bad key by its line only, since it may be a misplaced value.
+ *
+ * The file holds plaintext, so it must be a regular file of at most 1 MiB
+ * that neither group nor others may access (mode 0600 or stricter),
+ * checked on the opened file (private_file.h).
  *
  * Values are kept in memory only as long as the SecretInputs, and wiped
  * when it is freed. */

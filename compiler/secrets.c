@@ -127,18 +127,25 @@ static bool named_ident(Planner *x, const Secret *base, size_t *out)
     return false;
 }
 
+static size_t input_ident(Planner *x, const Secret *s)
+{
+    StrBuf b;
+    sb_init(&b);
+    sb_printf(&b, "input:%s", s->input);
+    char *name = arena_strndup(ar(x), b.data, b.len);
+    sb_free(&b);
+    size_t at;
+    if (!find_name(x, name, &at))
+        at = add_ident(x, name, s, NULL, (DeriveId){x->plan->site, "", name, "", 1});
+    return at;
+}
+
 /* The ident of a value placed at o/key (not a public half). */
 static bool value_ident(Planner *x, const SecretObject *o, const SecretEntry *e, size_t *out)
 {
     const Secret *s = e->ref;
     if (s->kind == SECRET_INPUT) {
-        StrBuf b;
-        sb_init(&b);
-        sb_printf(&b, "input:%s", s->input);
-        char *name = arena_strndup(ar(x), b.data, b.len);
-        sb_free(&b);
-        if (!find_name(x, name, out))
-            *out = add_ident(x, name, s, NULL, (DeriveId){x->plan->site, "", name, "", 1});
+        *out = input_ident(x, s);
         return true;
     }
     if (s->name)
@@ -180,10 +187,15 @@ static void assign_idents(Planner *x, bool public_halves)
             if (!e->ref || e->public_half != public_halves)
                 continue;
             bool ok = public_halves ? public_ident(x, e, &e->ident) : value_ident(x, o, e, &e->ident);
-            if (ok)
-                consumer(x, e->ident, o, e->key);
-            else
+            if (!ok) {
                 e->ref = NULL;
+                continue;
+            }
+            consumer(x, e->ident, o, e->key);
+            /* A registry password supplied by the operator is listed, and
+             * revealed, as the input it is. */
+            if (e->ref->kind == SECRET_DOCKERCONFIGJSON && e->ref->password)
+                consumer(x, input_ident(x, e->ref->password), o, e->key);
         }
     }
 }
@@ -268,6 +280,26 @@ static bool known_field(const char *k)
     return false;
 }
 
+/* Labels and annotations are text: a scope annotation written as a
+ * boolean would seal strict and be refused by the API server. */
+static bool text_maps(Planner *x, const Value *meta)
+{
+    static const char *const maps[] = {"labels", "annotations"};
+    bool ok = true;
+    for (size_t k = 0; meta && k < 2; k++) {
+        const Value *m = value_get(meta, maps[k]);
+        for (size_t i = 0; m && m->kind == V_OBJECT && i < m->u.obj.len; i++) {
+            if (m->u.obj.vals[i]->kind != V_STRING) {
+                diag_error(x->p->diags, "E0702", m->u.obj.vals[i]->at, "the %s of a Secret are "
+                           "text: write \"%s\" in quotes", maps[k],
+                           m->u.obj.vals[i]->kind == V_BOOL ? "true" : "...");
+                ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
 static void plan_object(Planner *x, const Component *c, Manifest *m)
 {
     const Value *obj = m->obj;
@@ -282,6 +314,8 @@ static void plan_object(Planner *x, const Component *c, Manifest *m)
         }
     }
     const Value *meta = value_get(obj, "metadata");
+    if (!text_maps(x, meta))
+        return;
     SecretObject o = {m, c, m->ns, m->name, scope_of(meta), meta, value_get(obj, "type"),
                       value_get(obj, "immutable"), NULL, 0};
     forbid(x, meta, m->at);
@@ -317,9 +351,10 @@ typedef struct Taken {
     size_t n;
 } Taken;
 
-/* v without its secrets, which go to t with their dotted paths. */
-static const Value *take_secrets(Planner *x, const Value *v, const char *path, Taken *t,
-                                 Span chart)
+/* v without its secrets, which go to t with their dotted paths. A key
+ * that holds a dot anywhere on the way makes the path ambiguous. */
+static const Value *take_secrets(Planner *x, const Value *v, const char *path, bool dotted,
+                                 Taken *t, Span chart)
 {
     if (v->kind != V_OBJECT && v->kind != V_RECORD) {
         forbid(x, v, chart); /* a secret in a list has no dotted path */
@@ -337,7 +372,7 @@ static const Value *take_secrets(Planner *x, const Value *v, const char *path, T
         char *full = arena_strndup(ar(x), p.data, p.len);
         sb_free(&p);
         if (val->kind == V_SECRET) {
-            if (strchr(key, '.') || !secret_key(full)) {
+            if (dotted || strchr(key, '.') || !secret_key(full)) {
                 diag_error(x->p->diags, "E0702", val->at, "the chart value %s cannot come from "
                            "a Secret: its path must be letters, digits, '-' and '_' between dots",
                            full);
@@ -352,7 +387,7 @@ static const Value *take_secrets(Planner *x, const Value *v, const char *path, T
             continue;
         }
         keys[k] = key;
-        vals[k++] = take_secrets(x, val, full, t, chart);
+        vals[k++] = take_secrets(x, val, full, dotted || strchr(key, '.'), t, chart);
     }
     return value_object(ar(x), v->at, keys, vals, k);
 }
@@ -387,14 +422,48 @@ static Manifest values_secret(Planner *x, Component *c, const Taken *t, Span at)
     return (Manifest){obj, "Secret", name, c->ns, at, at};
 }
 
+/* The Secret COMPONENT-values is added after objects were checked for
+ * unique identities: it must not take the place of another Secret. */
+static bool taken_name(Planner *x, const Component *c)
+{
+    StrBuf n;
+    sb_init(&n);
+    sb_printf(&n, "%s-values", c->decl->name);
+    bool taken = false;
+    for (size_t i = 0; i < x->p->components.len && !taken; i++) {
+        const Component *o = &x->p->components.at[i];
+        for (size_t k = 0; k < o->nmanifests && !taken; k++) {
+            const Manifest *m = &o->manifests[k];
+            taken = is_secret(m) && m->ns && strcmp(m->ns, c->ns) == 0 &&
+                    strcmp(m->name, n.data) == 0;
+            if (taken) {
+                Diag *d = diag_error(x->p->diags, "E0702", m->at, "the Secret %s/%s is where "
+                                     "the secret values of the chart of `%s` go", m->ns, n.data,
+                                     c->decl->name);
+                diag_add_secondary(d, c->chart->at, "this chart");
+                diag_set_hint(d, "give this Secret another name");
+            }
+        }
+    }
+    sb_free(&n);
+    return taken;
+}
+
 static void plan_chart(Planner *x, Component *c)
 {
     const Value *values = c->chart ? value_get(c->chart, "values") : NULL;
     if (!values)
         return;
     Taken t = {NULL, NULL, 0};
-    const Value *rest = take_secrets(x, values, "", &t, c->chart->at);
-    if (t.n && c->ns) {
+    const Value *rest = take_secrets(x, values, "", false, &t, c->chart->at);
+    if (t.n && !c->ns) {
+        Diag *d = diag_error(x->p->diags, "E0702", c->chart->at, "the chart of `%s` has secret "
+                             "values but the component names no namespace for their Secret",
+                             c->decl->name);
+        diag_set_hint(d, "set `namespace` on the component");
+    } else if (t.n && taken_name(x, c)) {
+        /* reported by taken_name */
+    } else if (t.n) {
         c->chart = value_with_key(ar(x), c->chart, "values", rest);
         c->secret_paths = arena_alloc(ar(x), t.n * sizeof *c->secret_paths);
         memcpy(c->secret_paths, t.paths, t.n * sizeof *c->secret_paths);
@@ -439,12 +508,16 @@ static void certificate(Planner *x, const Value *settings)
     const char *rel = text_of(c) ? text_of(c) : "sealed-secrets.pem";
     SecretPlan *pl = x->plan;
     pl->cert_at = c ? c->at : source_span(x->p->units[0].src, 0, 0);
-    pl->cert_path = rel[0] == '/' ? arena_strndup(ar(x), rel, strlen(rel)) : NULL;
-    if (!pl->cert_path) {
-        char *j = source_join(x->p->units[0].src->path, rel);
-        pl->cert_path = arena_strndup(ar(x), j, strlen(j));
-        free(j);
+    if (rel[0] == '/') {
+        Diag *d = diag_error(x->p->diags, "E0706", pl->cert_at, "the sealing certificate is "
+                             "named relative to the site file");
+        diag_set_hint(d, "keep it beside the site, e.g. certificate = \"sealed-secrets.pem\", "
+                         "so that the site builds the same everywhere");
+        rel = "sealed-secrets.pem";
     }
+    char *j = source_join(x->p->units[0].src->path, rel);
+    pl->cert_path = arena_strndup(ar(x), j, strlen(j));
+    free(j);
 }
 
 void secrets_plan(Program *p)

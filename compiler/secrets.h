@@ -21,14 +21,17 @@
  *
  * Sealing (secrets_seal, part of `build`): every planned Secret becomes a
  * SealedSecret in its place (same component, namespace and name), each
- * value sealed to the site's certificate under the Secret's scope, with
- * a keyed fingerprint of each value (derive_fingerprint over the scope
- * "WORD:LABEL/KEY", e.g. "strict:NAMESPACE/NAME/KEY", and the value) in the annotation
- * `crownc.crownlabs.polito.it/hmac`, one "KEY HEX" line per value, and
- * the certificate's SHA-256 in `crownc.crownlabs.polito.it/sealed-to`.
- * When the previous tree holds the same file with the same certificate
- * and the same fingerprint for a key, that key's ciphertext is reused
- * byte for byte, so an unchanged site gives an unchanged tree. */
+ * value sealed to the site's certificate under the Secret's scope. The
+ * annotation `crownc.crownlabs.polito.it/hmac` holds one "KEY TAG" line
+ * per value: TAG is a keyed fingerprint (derive_fingerprint) of the
+ * ciphertext, bound to the certificate, to "WORD:NAMESPACE/NAME/KEY" and
+ * to a keyed fingerprint of the plaintext (sealing.c, tag_of); the
+ * certificate's SHA-256 is in `crownc.crownlabs.polito.it/sealed-to`.
+ * When the previous tree holds the same file and a value's ciphertext
+ * there carries the tag this build computes for it (so: same plaintext,
+ * place and certificate, and sealed by a holder of the master key), that
+ * ciphertext is reused byte for byte, so an unchanged site gives an
+ * unchanged tree. */
 #ifndef CROWN_SECRETS_H
 #define CROWN_SECRETS_H
 

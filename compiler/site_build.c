@@ -1,6 +1,9 @@
 /* site_build.c — load, check, seal and render a site (site_build.h). */
+#define _XOPEN_SOURCE 700 /* realpath */
+
 #include "site_build.h"
 
+#include <limits.h>
 #include <openssl/crypto.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +23,9 @@ static void warn_missing_inputs(SiteBuild *sb)
 {
     const SecretPlan *pl = sb->program.secrets;
     for (size_t i = 0; pl && i < pl->nidents; i++) {
-        const Secret *s = pl->idents[i].secret;
-        const Secret *in = s->kind == SECRET_INPUT ? s
-                           : s->kind == SECRET_DOCKERCONFIGJSON ? s->password : NULL;
-        if (!in || secret_inputs_get(&sb->inputs, in->input))
+        /* A registry password an operator supplies has an ident of its own. */
+        const Secret *in = pl->idents[i].secret;
+        if (in->kind != SECRET_INPUT || secret_inputs_get(&sb->inputs, in->input))
             continue;
         char var[256];
         secret_inputs_env_name(in->input, var, sizeof var);
@@ -79,9 +81,24 @@ bool site_master_key(SiteBuild *sb, const SiteOptions *o, char *err, size_t errl
     return ok;
 }
 
+/* The certificate stays inside the site's directory, as its data does. */
+static bool cert_inside(SiteBuild *sb, const SecretPlan *pl)
+{
+    char real[PATH_MAX];
+    const char *dir = sb->program.site_dir;
+    size_t n = strlen(dir);
+    if (!realpath(pl->cert_path, real) || (strncmp(real, dir, n) == 0 && real[n] == '/'))
+        return true; /* a missing file is reported when it is read */
+    diag_error(&sb->diags, "E0706", pl->cert_at, "the sealing certificate %s is outside the "
+               "site's directory", pl->cert_path);
+    return false;
+}
+
 static SealCert *load_cert(SiteBuild *sb, const SecretPlan *pl)
 {
     char err[512];
+    if (!cert_inside(sb, pl))
+        return NULL;
     Source *src = NULL;
     size_t size = 0;
     if (source_load(pl->cert_path, &src, err, sizeof err, &size) != SOURCE_OK) {

@@ -152,6 +152,7 @@ export SOURCE_DATE_EPOCH=1764000000
 # compare byte for byte; the release binary is tried in "secrets".
 CROWNC_RELEASE=$CROWNC
 CROWNC="$BUILD/crownc-test"
+export CROWNC_TEST_RANDOM=fixed-for-tests-only
 build_ok() { # DESCRIPTION ARGS...: crownc build succeeds
     local what=$1
     shift
@@ -340,7 +341,7 @@ if [ -x "$VALIDATE" ] && python3 -c 'import yaml, jsonschema' 2>/dev/null; then
         fi
     done
 fi
-unset SOURCE_DATE_EPOCH
+unset SOURCE_DATE_EPOCH CROWNC_TEST_RANDOM
 CROWNC=$CROWNC_RELEASE
 
 # ---- stdlib-doc ---------------------------------------------------------
@@ -990,6 +991,19 @@ PY
         fi
         rm -f "$TMP/s-own.values.key"
     fi
+    # crownc manifests masks every value of a Secret, plain text too.
+    run_crownc "$TMP/s-own-man.out" manifests "$TMP/s-own"
+    grep -q '"stringData":{"id_ed25519":"<secret>","id_ed25519.pub":"<secret>","token":"<secret>","user":"<secret>"}' \
+        "$TMP/s-own-man.out" && ok || bad "secrets: manifests prints a value of a Secret"
+    # A ciphertext planted in the previous tree is not reused: its tag
+    # does not match, so the value is sealed anew.
+    f=$TMP/s-own-out/lab/config/deploy-keys/default/sealedsecret-deploy-key.yaml
+    other=$(grep '^    user: ' "$f" | sed 's/^    user: //')
+    sed -i "s|^    token: .*|    token: $other|" "$f"
+    run_crownc "$TMP/s-own2.out" build "$TMP/s-own" --out "$TMP/s-own-out"
+    grep -q 'secret values: 1 sealed, 4 kept' "$TMP/s-own2.out" &&
+        ! grep -q "^    token: $other\$" "$f" && ok ||
+        { bad "secrets: a planted ciphertext was kept"; head -3 "$TMP/s-own2.out"; }
     run_crownc "$TMP/s-own-rev.out" secrets reveal "$TMP/s-own" deploy-key --public
     grep -q '^ssh-ed25519 .* deploy@lab$' "$TMP/s-own-rev.out" && ok ||
         { bad "secrets: reveal --public"; head -3 "$TMP/s-own-rev.out"; }

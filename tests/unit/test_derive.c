@@ -519,6 +519,11 @@ static void test_load_master_content(void **state)
     snprintf(longer, sizeof longer, "%s00", KEY_TEXT);
     write_file(path, longer, 0600);
     assert_false(derive_load_master(&m, path, err, sizeof err));
+    assert_non_null(strstr(err, "67 bytes"));
+    /* 65 bytes, but no newline at the end. */
+    snprintf(longer, sizeof longer, "%.64s0", KEY_TEXT);
+    write_file(path, longer, 0600);
+    assert_false(derive_load_master(&m, path, err, sizeof err));
     char nonhex[sizeof KEY_TEXT];
     memcpy(nonhex, KEY_TEXT, sizeof KEY_TEXT);
     nonhex[10] = 'g';

@@ -468,6 +468,20 @@ static void test_read_cert(void **state)
     assert_false(sealkey_read_cert(tmpdir, &pem, &len, err, sizeof err));
     assert_false(sealkey_read_cert(tmp_path("missing.crt"), &pem, &len, err, sizeof err));
     assert_null(pem);
+    /* Over 1 MiB: refused unread, as a private key of that size is. */
+    char *big = tmp_path("big.crt");
+    FILE *f = fopen(big, "w");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 1024 * 1024, SEEK_SET), 0);
+    assert_int_equal(fputc('\n', f), '\n');
+    assert_int_equal(fclose(f), 0);
+    assert_false(sealkey_read_cert(big, &pem, &len, err, sizeof err));
+    assert_non_null(strstr(err, "1048577 bytes"));
+    assert_null(pem);
+    assert_int_equal(chmod(big, 0600), 0);
+    assert_false(sealkey_read_private(big, &pem, &len, err, sizeof err));
+    assert_non_null(strstr(err, "at most 1048576"));
+    assert_null(pem);
 }
 
 int main(void)

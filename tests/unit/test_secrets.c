@@ -507,6 +507,20 @@ static void assert_refused(const char *name, const char *text, mode_t mode, cons
     secret_inputs_free(&in);
 }
 
+/* Loaded from the environment-free file; in must be freed. */
+static void assert_loads(SecretInputs *in, const char *name, const char *text)
+{
+    char *path = tmp_path(name);
+    write_file(path, text, 0600);
+    secret_inputs_init(in);
+    in->use_env = false;
+    char err[512] = "";
+    if (!secret_inputs_load(in, path, err, sizeof err)) {
+        print_error("%s: %s\n", name, err);
+        fail();
+    }
+}
+
 static void test_inputs_file(void **state)
 {
     (void)state;
@@ -524,13 +538,63 @@ static void test_inputs_file(void **state)
     assert_refused("dash.yaml", "A-B: \"sekrit-dash\"\n", 0600, "sekrit-dash", NULL);
     assert_refused("broken.yaml", "A: \"sekrit-unterminated\n", 0600, "sekrit-unterminated",
                    NULL);
+    assert_refused("dupline.yaml", "A: x\nB: y\nA: \"sekrit-again\"\n", 0600, "sekrit-again",
+                   "line 3: A is given twice");
+    /* A value that is absent or a plain null is a mistake, not a secret. */
+    assert_refused("novalue.yaml", "A: \"sekrit-a\"\nB:\n", 0600, "sekrit-a",
+                   "line 2: B has no value");
+    assert_refused("tilde.yaml", "A: ~\n", 0600, "sekrit", "line 1: A has no value");
+    assert_refused("null1.yaml", "A: null\n", 0600, "sekrit", "A has no value");
+    assert_refused("null2.yaml", "A: Null\n", 0600, "sekrit", "A has no value");
+    assert_refused("null3.yaml", "A: NULL\n", 0600, "sekrit", "A has no value");
+    /* A NUL inside a value or a key is refused, not cut short. */
+    assert_refused("nul.yaml", "A: \"sekrit-before\\0sekrit-after\"\n", 0600, "sekrit",
+                   "line 1: the value of A holds a NUL");
+    assert_refused("nulkey.yaml", "\"A\\0sekrit-key\": x\n", 0600, "sekrit",
+                   "line 1: the key is not a secret NAME");
+    /* A bad key is named by its line only: it may be a value pasted in. */
+    assert_refused("pasted.yaml", "A: x\nSekrit-Pasted-Value: y\n", 0600, "Sekrit-Pasted",
+                   "line 2: the key is not a secret NAME");
     {
         char err[512] = "";
         SecretInputs in;
         secret_inputs_init(&in);
         assert_false(secret_inputs_load(&in, tmp_path("missing.yaml"), err, sizeof err));
         assert_false(secret_inputs_load(&in, tmpdir, err, sizeof err));
+        assert_non_null(strstr(err, "not a regular file"));
+        /* A FIFO is refused at once rather than waited on. */
+        char *fifo = tmp_path("fifo.yaml");
+        unlink(fifo);
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+        assert_false(secret_inputs_load(&in, fifo, err, sizeof err));
+        assert_non_null(strstr(err, "not a regular file"));
+        assert_non_null(strstr(err, "the secrets file"));
+        /* Over 1 MiB. */
+        size_t big = 1024 * 1024 + 1;
+        char *text = malloc(big + 1);
+        assert_non_null(text);
+        memset(text, '#', big);
+        text[big] = '\0';
+        write_file(tmp_path("big.yaml"), text, 0600);
+        free(text);
+        assert_false(secret_inputs_load(&in, tmp_path("big.yaml"), err, sizeof err));
+        assert_non_null(strstr(err, "at most 1048576"));
         secret_inputs_free(&in);
+    }
+    {
+        /* Quoted, the same texts are values; tags are ignored and aliases
+         * expanded. */
+        SecretInputs q;
+        assert_loads(&q, "quoted.yaml",
+                     "A: \"~\"\nB: 'null'\nC: \"\"\nD: &d !!int 5\nE: *d\nF: \"a b\"\n");
+        assert_int_equal(q.n, 6);
+        assert_string_equal(secret_inputs_get(&q, "A"), "~");
+        assert_string_equal(secret_inputs_get(&q, "B"), "null");
+        assert_string_equal(secret_inputs_get(&q, "C"), "");
+        assert_string_equal(secret_inputs_get(&q, "D"), "5");
+        assert_string_equal(secret_inputs_get(&q, "E"), "5");
+        assert_string_equal(secret_inputs_get(&q, "F"), "a b");
+        secret_inputs_free(&q);
     }
 
     char *path = tmp_path("good.yaml");
@@ -602,6 +666,17 @@ static const char prev_text[] =
     "      namespace: ns\n"
     "    type: Opaque\n";
 
+/* What a build would look at: the value of key and its tag line, here
+ * compared with an expected tag (the build recomputes it). */
+static const char *reuse(const SealedPrev *p, const char *cert, const char *key,
+                         const char *tag)
+{
+    const char *blob, *stored;
+    if (!p->cert || strcmp(p->cert, cert) != 0 || !sealed_prev_value(p, key, &blob, &stored))
+        return NULL;
+    return strcmp(stored, tag) == 0 ? blob : NULL;
+}
+
 static void test_sealed_prev(void **state)
 {
     (void)state;
@@ -610,15 +685,15 @@ static void test_sealed_prev(void **state)
     assert_string_equal(p.cert, CERT_A);
     assert_int_equal(p.nhmacs, 2);
     assert_int_equal(p.nblobs, 2);
-    assert_string_equal(sealed_prev_reuse(&p, CERT_A, "password", HMAC_A),
+    assert_string_equal(reuse(&p, CERT_A, "password", HMAC_A),
                         "AgBlobOfThePassword==");
-    assert_string_equal(sealed_prev_reuse(&p, CERT_A, "tls.key", HMAC_B), "AgBlobOfTheKey==");
+    assert_string_equal(reuse(&p, CERT_A, "tls.key", HMAC_B), "AgBlobOfTheKey==");
     /* Another certificate, another value, another key's fingerprint. */
-    assert_null(sealed_prev_reuse(&p, CERT_B, "password", HMAC_A));
-    assert_null(sealed_prev_reuse(&p, CERT_A, "password", HMAC_B));
-    assert_null(sealed_prev_reuse(&p, CERT_A, "tls.key", HMAC_A));
-    assert_null(sealed_prev_reuse(&p, CERT_A, "other", HMAC_A));
-    assert_null(sealed_prev_reuse(&p, "", "password", HMAC_A));
+    assert_null(reuse(&p, CERT_B, "password", HMAC_A));
+    assert_null(reuse(&p, CERT_A, "password", HMAC_B));
+    assert_null(reuse(&p, CERT_A, "tls.key", HMAC_A));
+    assert_null(reuse(&p, CERT_A, "other", HMAC_A));
+    assert_null(reuse(&p, "", "password", HMAC_A));
     sealed_prev_free(&p);
     assert_null(p.cert);
 
@@ -628,7 +703,7 @@ static void test_sealed_prev(void **state)
         " metadata: {annotations: {\"" SECRETS_ANNOTATION_CERT "\": \"" CERT_A "\",\n"
         " \"" SECRETS_ANNOTATION_HMAC "\": \"password " HMAC_A "\\n\"}}}\n";
     assert_true(sealed_prev_parse(flow, strlen(flow), &p));
-    assert_string_equal(sealed_prev_reuse(&p, CERT_A, "password", HMAC_A),
+    assert_string_equal(reuse(&p, CERT_A, "password", HMAC_A),
                         "AgBlobOfThePassword==");
     sealed_prev_free(&p);
 
@@ -643,7 +718,7 @@ static void test_sealed_prev(void **state)
         "  encryptedData:\n"
         "    other: AgBlob==\n";
     assert_true(sealed_prev_parse(no_blob, strlen(no_blob), &p));
-    assert_null(sealed_prev_reuse(&p, CERT_A, "password", HMAC_A));
+    assert_null(reuse(&p, CERT_A, "password", HMAC_A));
     sealed_prev_free(&p);
 
     /* Nothing to reuse: no annotations, one of them only, another kind,
@@ -814,7 +889,8 @@ static void test_fresh_seal_changes_ciphertexts_only(void **state)
         assert_int_equal(old.nblobs, now.nblobs);
         for (size_t k = 0; k < old.nhmacs; k++) {
             assert_string_equal(old.keys[k], now.keys[k]);
-            assert_string_equal(old.hmacs[k], now.hmacs[k]);
+            /* A tag covers the ciphertext: a new one, a new tag. */
+            assert_string_not_equal(old.hmacs[k], now.hmacs[k]);
         }
         for (size_t k = 0; k < old.nblobs; k++) {
             assert_string_equal(old.names[k], now.names[k]);
