@@ -211,12 +211,12 @@ int cmd_build(CliOptions *o, int argc, char **argv)
     char err[512];
     PrevTree prev;
     if (b.repo) {
-        if (!prev_tree_git(&prev, b.repo, b.branch, &sb, err, sizeof err)) {
+        if (!prev_tree_git(&prev, b.repo, b.branch, err, sizeof err)) {
             cli_error("build: %s", err);
             return EXIT_USAGE;
         }
     } else {
-        prev_tree_dir(&prev, b.out, &sb);
+        prev_tree_dir(&prev, b.out);
     }
     SiteOptions so = {b.stdlib, b.engine, b.master_key, b.secrets, &prev.api};
     SiteBuildStatus built = site_build(&sb, b.site, &so, err, sizeof err);

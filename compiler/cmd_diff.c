@@ -336,7 +336,7 @@ int cmd_diff(CliOptions *o, int argc, char **argv)
     SiteBuild sb;
     char err[512];
     PrevTree prev;
-    if (!prev_tree_git(&prev, d.repo, d.branch, &sb, err, sizeof err)) {
+    if (!prev_tree_git(&prev, d.repo, d.branch, err, sizeof err)) {
         cli_error("diff: %s", err);
         return EXIT_USAGE;
     }

@@ -11,26 +11,17 @@
 static bool read_git(void *ctx, const char *path, char **data, size_t *len)
 {
     PrevTree *t = ctx;
-    const char *prefix = tree_prefix(&t->sb->program);
-    if (!t->git || !prefix)
-        return false;
-    StrBuf p;
-    sb_init(&p);
-    sb_printf(&p, "%s/%s", prefix, path);
-    bool ok = gitout_reader_read(t->git, p.data, data, len);
-    sb_free(&p);
-    return ok;
+    return t->git && gitout_reader_read(t->git, path, data, len);
 }
 
 static bool read_dir(void *ctx, const char *path, char **data, size_t *len)
 {
     PrevTree *t = ctx;
-    const char *prefix = tree_prefix(&t->sb->program);
-    if (!prefix || gitout_path_problem(prefix))
+    if (gitout_path_problem(path))
         return false;
     StrBuf p;
     sb_init(&p);
-    sb_printf(&p, "%s/%s/%s", t->dir, prefix, path);
+    sb_printf(&p, "%s/%s", t->dir, path);
     Source *src = NULL;
     char err[256];
     size_t size = 0;
@@ -48,11 +39,10 @@ static bool read_dir(void *ctx, const char *path, char **data, size_t *len)
     return true;
 }
 
-bool prev_tree_git(PrevTree *t, const char *repo, const char *branch, const SiteBuild *sb,
-                   char *err, size_t errlen)
+bool prev_tree_git(PrevTree *t, const char *repo, const char *branch, char *err,
+                   size_t errlen)
 {
     memset(t, 0, sizeof *t);
-    t->sb = sb;
     t->api = (SecretsPrevious){read_git, t};
     GitOutStatus st = gitout_reader_open(repo, branch, &t->git, err, errlen);
     /* A repository that another build is creating right now cannot be
@@ -61,10 +51,9 @@ bool prev_tree_git(PrevTree *t, const char *repo, const char *branch, const Site
     return st != GITOUT_INVALID;
 }
 
-void prev_tree_dir(PrevTree *t, const char *dir, const SiteBuild *sb)
+void prev_tree_dir(PrevTree *t, const char *dir)
 {
     memset(t, 0, sizeof *t);
-    t->sb = sb;
     t->dir = dir;
     t->api = (SecretsPrevious){read_dir, t};
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "component.h"
+#include "git_out.h"
 #include "random_source.h"
 #include "sealed_prev.h"
 #include "secrets.h"
@@ -40,13 +41,20 @@ static bool previous(Sealer *x, const SecretObject *o, SealedPrev *prev)
 {
     if (!x->s->prev)
         return false;
-    char *path = tree_object_path(o->component->layer, o->component->decl->name, "SealedSecret",
+    const char *prefix = tree_prefix(x->p);
+    if (!prefix || gitout_path_problem(prefix))
+        return false;
+    char *file = tree_object_path(o->component->layer, o->component->decl->name, "SealedSecret",
                                   o->ns, o->name);
+    StrBuf path;
+    sb_init(&path);
+    sb_printf(&path, "%s/%s", prefix, file);
     char *data = NULL;
     size_t len = 0;
-    bool ok = x->s->prev->read(x->s->prev->ctx, path, &data, &len) &&
+    bool ok = x->s->prev->read(x->s->prev->ctx, path.data, &data, &len) &&
               sealed_prev_parse(data, len, prev);
-    free(path);
+    sb_free(&path);
+    free(file);
     free(data);
     return ok;
 }

@@ -192,6 +192,10 @@ bool secret_from_params(Secret *s, const char **keys, const Value **vals, size_t
     Args a = {keys, vals, n < 64 ? n : 64, used, diags, true};
     memset(s, 0, sizeof *s);
     s->at = at;
+    if (n > 64) {
+        diag_error(diags, "E0701", at, "secret() takes at most %d arguments", 64);
+        return false;
+    }
     if (!kind_of(&a, at, &s->kind))
         return false;
     name_param(&a, s);

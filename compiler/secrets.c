@@ -1,6 +1,7 @@
 /* secrets.c — planning the site's secrets: which Secret objects carry
  * which values, and what each distinct secret is called (secrets.h). */
 #include "secrets.h"
+#include "secrets_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,24 +27,23 @@ static const char *text_of(const Value *v)
 
 /* ---- secrets out of place ---- */
 
-static void misplaced(Planner *x, const Value *v, Span object)
+static void misplaced(Program *p, const Value *v, Span object)
 {
-    Diag *d = diag_error(x->p->diags, "E0702", v->at, "a secret cannot go here");
+    Diag *d = diag_error(p->diags, "E0702", v->at, "a secret cannot go here");
     diag_add_secondary(d, object, "in this object");
     diag_set_hint(d, "a secret is a value of a Secret's `stringData`, or of a chart's values");
 }
 
-/* Every secret inside v is misplaced. */
-static void forbid(Planner *x, const Value *v, Span object)
+void secrets_forbid(Program *p, const Value *v, Span object)
 {
     if (v->kind == V_SECRET) {
-        misplaced(x, v, object);
+        misplaced(p, v, object);
     } else if (v->kind == V_LIST) {
         for (size_t i = 0; i < v->u.list.len; i++)
-            forbid(x, v->u.list.items[i], object);
+            secrets_forbid(p, v->u.list.items[i], object);
     } else if (v->kind == V_OBJECT || v->kind == V_RECORD) {
         for (size_t i = 0; i < v->u.obj.len; i++)
-            forbid(x, v->u.obj.vals[i], object);
+            secrets_forbid(p, v->u.obj.vals[i], object);
     }
 }
 
@@ -203,7 +203,7 @@ static void assign_idents(Planner *x, bool public_halves)
 /* ---- Secret objects ---- */
 
 /* A key of a Secret's data: what Kubernetes accepts. */
-static bool secret_key(const char *k)
+bool secrets_key_valid(const char *k)
 {
     size_t n = strlen(k);
     if (n == 0 || n > 253 || strcmp(k, ".") == 0 || strcmp(k, "..") == 0)
@@ -237,7 +237,7 @@ static bool entries(Planner *x, SecretObject *o, const Value *data)
     for (size_t i = 0; i < data->u.obj.len; i++) {
         const Value *v = data->u.obj.vals[i];
         SecretEntry e = {data->u.obj.keys[i], NULL, NULL, 0, false};
-        if (!secret_key(e.key)) {
+        if (!secrets_key_valid(e.key)) {
             diag_error(x->p->diags, "E0702", v->at, "\"%s\" cannot be a key of a Secret "
                        "(letters, digits, '-', '_' and '.')", e.key);
             ok = false;
@@ -318,7 +318,7 @@ static void plan_object(Planner *x, const Component *c, Manifest *m)
         return;
     SecretObject o = {m, c, m->ns, m->name, scope_of(meta), meta, value_get(obj, "type"),
                       value_get(obj, "immutable"), NULL, 0};
-    forbid(x, meta, m->at);
+    secrets_forbid(x->p, meta, m->at);
     if (!m->ns) {
         diag_error(x->p->diags, "E0702", m->at, "a Secret needs a namespace");
         return;
@@ -337,147 +337,10 @@ static void plan_object(Planner *x, const Component *c, Manifest *m)
     pl->objects[pl->nobjects++] = o;
 }
 
-static bool is_secret(const Manifest *m)
+bool secrets_is_secret(const Manifest *m)
 {
     const char *api = text_of(value_get(m->obj, "apiVersion"));
     return api && strcmp(api, "v1") == 0 && strcmp(m->kind, "Secret") == 0;
-}
-
-/* ---- chart values ---- */
-
-typedef struct Taken {
-    const char **paths;
-    const Value **vals;
-    size_t n;
-} Taken;
-
-/* v without its secrets, which go to t with their dotted paths. A key
- * that holds a dot anywhere on the way makes the path ambiguous. */
-static const Value *take_secrets(Planner *x, const Value *v, const char *path, bool dotted,
-                                 Taken *t, Span chart)
-{
-    if (v->kind != V_OBJECT && v->kind != V_RECORD) {
-        forbid(x, v, chart); /* a secret in a list has no dotted path */
-        return v;
-    }
-    size_t n = v->u.obj.len, k = 0;
-    const char **keys = arena_alloc(ar(x), (n ? n : 1) * sizeof *keys);
-    const Value **vals = arena_alloc(ar(x), (n ? n : 1) * sizeof *vals);
-    for (size_t i = 0; i < n; i++) {
-        const char *key = v->u.obj.keys[i];
-        const Value *val = v->u.obj.vals[i];
-        StrBuf p;
-        sb_init(&p);
-        sb_printf(&p, "%s%s%s", path, *path ? "." : "", key);
-        char *full = arena_strndup(ar(x), p.data, p.len);
-        sb_free(&p);
-        if (val->kind == V_SECRET) {
-            if (dotted || strchr(key, '.') || !secret_key(full)) {
-                diag_error(x->p->diags, "E0702", val->at, "the chart value %s cannot come from "
-                           "a Secret: its path must be letters, digits, '-' and '_' between dots",
-                           full);
-                continue;
-            }
-            t->paths = realloc(t->paths, (t->n + 1) * sizeof *t->paths);
-            t->vals = realloc(t->vals, (t->n + 1) * sizeof *t->vals);
-            if (!t->paths || !t->vals)
-                abort();
-            t->paths[t->n] = full;
-            t->vals[t->n++] = val;
-            continue;
-        }
-        keys[k] = key;
-        vals[k++] = take_secrets(x, val, full, dotted || strchr(key, '.'), t, chart);
-    }
-    return value_object(ar(x), v->at, keys, vals, k);
-}
-
-static const Value *str(Planner *x, Span at, const char *s)
-{
-    return value_string(ar(x), at, s, strlen(s));
-}
-
-/* The Secret that carries a chart's secret values. */
-static Manifest values_secret(Planner *x, Component *c, const Taken *t, Span at)
-{
-    StrBuf n;
-    sb_init(&n);
-    sb_printf(&n, "%s-values", c->decl->name);
-    const char *name = arena_strndup(ar(x), n.data, n.len);
-    sb_free(&n);
-    const Value *labels = value_object_of(
-        ar(x), at, "app.kubernetes.io/managed-by", str(x, at, "crownc"),
-        "app.kubernetes.io/part-of", str(x, at, "crownlabs"), "app.kubernetes.io/component",
-        str(x, at, c->decl->name), NULL);
-    const char **keys = arena_alloc(ar(x), t->n * sizeof *keys);
-    const Value **vals = arena_alloc(ar(x), t->n * sizeof *vals);
-    memcpy(keys, t->paths, t->n * sizeof *keys);
-    memcpy(vals, t->vals, t->n * sizeof *vals);
-    const Value *obj = value_object_of(
-        ar(x), at, "apiVersion", str(x, at, "v1"), "kind", str(x, at, "Secret"), "metadata",
-        value_object_of(ar(x), at, "name", str(x, at, name), "namespace", str(x, at, c->ns),
-                        "labels", labels, NULL),
-        "type", str(x, at, "Opaque"), "stringData", value_object(ar(x), at, keys, vals, t->n),
-        NULL);
-    return (Manifest){obj, "Secret", name, c->ns, at, at};
-}
-
-/* The Secret COMPONENT-values is added after objects were checked for
- * unique identities: it must not take the place of another Secret. */
-static bool taken_name(Planner *x, const Component *c)
-{
-    StrBuf n;
-    sb_init(&n);
-    sb_printf(&n, "%s-values", c->decl->name);
-    bool taken = false;
-    for (size_t i = 0; i < x->p->components.len && !taken; i++) {
-        const Component *o = &x->p->components.at[i];
-        for (size_t k = 0; k < o->nmanifests && !taken; k++) {
-            const Manifest *m = &o->manifests[k];
-            taken = is_secret(m) && m->ns && strcmp(m->ns, c->ns) == 0 &&
-                    strcmp(m->name, n.data) == 0;
-            if (taken) {
-                Diag *d = diag_error(x->p->diags, "E0702", m->at, "the Secret %s/%s is where "
-                                     "the secret values of the chart of `%s` go", m->ns, n.data,
-                                     c->decl->name);
-                diag_add_secondary(d, c->chart->at, "this chart");
-                diag_set_hint(d, "give this Secret another name");
-            }
-        }
-    }
-    sb_free(&n);
-    return taken;
-}
-
-static void plan_chart(Planner *x, Component *c)
-{
-    const Value *values = c->chart ? value_get(c->chart, "values") : NULL;
-    if (!values)
-        return;
-    Taken t = {NULL, NULL, 0};
-    const Value *rest = take_secrets(x, values, "", false, &t, c->chart->at);
-    if (t.n && !c->ns) {
-        Diag *d = diag_error(x->p->diags, "E0702", c->chart->at, "the chart of `%s` has secret "
-                             "values but the component names no namespace for their Secret",
-                             c->decl->name);
-        diag_set_hint(d, "set `namespace` on the component");
-    } else if (t.n && taken_name(x, c)) {
-        /* reported by taken_name */
-    } else if (t.n) {
-        c->chart = value_with_key(ar(x), c->chart, "values", rest);
-        c->secret_paths = arena_alloc(ar(x), t.n * sizeof *c->secret_paths);
-        memcpy(c->secret_paths, t.paths, t.n * sizeof *c->secret_paths);
-        c->nsecret_paths = t.n;
-        Manifest *ms = arena_alloc(ar(x), (c->nmanifests + 1) * sizeof *ms);
-        if (c->nmanifests)
-            memcpy(ms, c->manifests, c->nmanifests * sizeof *ms);
-        ms[c->nmanifests] = values_secret(x, c, &t, c->chart->at);
-        c->values_secret = ms[c->nmanifests].name;
-        c->manifests = ms;
-        c->nmanifests++;
-    }
-    free(t.paths);
-    free(t.vals);
 }
 
 /* ---- site settings ---- */
@@ -533,12 +396,12 @@ void secrets_plan(Program *p)
         pl->site = "";
     for (size_t i = 0; i < p->components.len; i++) {
         Component *c = &p->components.at[i];
-        plan_chart(&x, c);
+        secrets_chart(p, c);
         for (size_t k = 0; k < c->nmanifests; k++) {
-            if (is_secret(&c->manifests[k]))
+            if (secrets_is_secret(&c->manifests[k]))
                 plan_object(&x, c, &c->manifests[k]);
             else
-                forbid(&x, c->manifests[k].obj, c->manifests[k].at);
+                secrets_forbid(p, c->manifests[k].obj, c->manifests[k].at);
         }
     }
     assign_idents(&x, false);

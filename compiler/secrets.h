@@ -103,8 +103,9 @@ typedef struct SecretInputs SecretInputs;
 char *secrets_value(const SecretPlan *plan, size_t ident, bool public_half,
                     const DeriveMaster *m, const SecretInputs *in, char *err, size_t errlen);
 
-/* Reads a file of the previous tree, relative to the site's subtree:
- * true with the bytes (malloc'ed, NUL-terminated) when it exists. */
+/* Reads a file of the previous tree, by its path in the repository
+ * (PREFIX/...): true with the bytes (malloc'ed, NUL-terminated) when it
+ * exists. */
 typedef struct SecretsPrevious {
     bool (*read)(void *ctx, const char *path, char **data, size_t *len);
     void *ctx;

@@ -371,7 +371,9 @@ const Value *value_object_of(Arena *ar, Span at, ...)
     va_start(ap, at);
     for (const char *k = va_arg(ap, const char *); k; k = va_arg(ap, const char *)) {
         const Value *v = va_arg(ap, const Value *);
-        if (v && n < 32) {
+        if (v && n == 32)
+            abort(); /* a caller's mistake: the objects built here are small */
+        if (v) {
             keys[n] = k;
             vals[n++] = v;
         }

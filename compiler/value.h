@@ -99,7 +99,8 @@ const Value *value_enum(Arena *ar, Span at, const Decl *e, int index);
 const Value *value_list(Arena *ar, Span at, const Value **items, size_t len);
 const Value *value_object(Arena *ar, Span at, const char **keys, const Value **vals, size_t len);
 /* value_object_of(ar, at, "k1", v1, "k2", v2, ..., NULL): an object of at
- * most 32 keys, in that order; a NULL value leaves its key out. */
+ * most 32 keys (more aborts), in that order; a NULL value leaves its key
+ * out. */
 const Value *value_object_of(Arena *ar, Span at, ...);
 /* obj with key set to v: replaced in place, or added last. */
 const Value *value_with_key(Arena *ar, const Value *obj, const char *key, const Value *v);

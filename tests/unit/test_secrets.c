@@ -769,7 +769,7 @@ static void build_site(SiteBuild *sb, PrevTree *pt, const char *site, const char
 {
     char path[256], err[512] = "";
     snprintf(path, sizeof path, "sites/%s", site);
-    prev_tree_dir(pt, prev_dir ? prev_dir : "", sb);
+    prev_tree_dir(pt, prev_dir ? prev_dir : "");
     SiteOptions o = {STDLIB, engine, NULL, NULL, prev_dir ? &pt->api : NULL};
     SiteBuildStatus st = site_build(sb, path, &o, err, sizeof err);
     if (st != SITE_BUILT || sb->diags.errors) {
