@@ -12,6 +12,9 @@
 #   inputs        hostile and broken inputs: no crash, no hang, right status
 #   seal          sealed values open with an independent decryptor
 #                 (tests/tools/unseal.py; skipped without python3-cryptography)
+#   secrets       the release binary: golden values open in Python, no
+#                 plaintext in any blob, no churn, one rotation one file, a
+#                 new certificate the sealed files only, errors touch nothing
 #   cli           exit statuses and options of the commands
 #
 # UPDATE=1 rewrites the expected diagnostic files from the current output
