@@ -115,8 +115,9 @@ static const char *reusable(Sealer *x, const SealedPrev *prev, const char *key,
         return NULL;
     if (!tag_of(x, place, plainfp, blob, strlen(blob), tag, err, sizeof err))
         return NULL;
-    return CRYPTO_memcmp(tag, stored, DERIVE_FINGERPRINT_SIZE - 1) == 0 &&
-                   strlen(stored) == DERIVE_FINGERPRINT_SIZE - 1
+    /* The length first: stored is as long as the line someone wrote. */
+    return strlen(stored) == DERIVE_FINGERPRINT_SIZE - 1 &&
+                   CRYPTO_memcmp(tag, stored, DERIVE_FINGERPRINT_SIZE - 1) == 0
                ? blob
                : NULL;
 }

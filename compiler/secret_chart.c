@@ -35,13 +35,13 @@ static const Value *take_secrets(Program *x, const Value *v, const char *path, b
         const Value *val = v->u.obj.vals[i];
         StrBuf p;
         sb_init(&p);
-        sb_printf(&p, "%s%s%s", path, *path ? "." : "", key);
+        sb_printf(&p, "%s%s%s", path, *path ? "." : "", *key ? key : "\"\"");
         char *full = arena_strndup(ar(x), p.data, p.len);
         sb_free(&p);
         if (val->kind == V_SECRET) {
-            if (dotted || strchr(key, '.') || !secrets_key_valid(full)) {
+            if (dotted || !*key || strchr(key, '.') || !secrets_key_valid(full)) {
                 diag_error(x->diags, "E0702", val->at, "the chart value %s cannot come from "
-                           "a Secret: its path must be letters, digits, '-' and '_' between dots",
+                           "a Secret: every key on its path must be letters, digits, '-' and '_', not empty",
                            full);
                 continue;
             }
@@ -54,7 +54,7 @@ static const Value *take_secrets(Program *x, const Value *v, const char *path, b
             continue;
         }
         keys[k] = key;
-        vals[k++] = take_secrets(x, val, full, dotted || strchr(key, '.'), t, chart);
+        vals[k++] = take_secrets(x, val, full, dotted || !*key || strchr(key, '.'), t, chart);
     }
     return value_object(ar(x), v->at, keys, vals, k);
 }
@@ -101,7 +101,8 @@ static bool taken_name(Program *x, const Component *c)
         const Component *o = &x->components.at[i];
         for (size_t k = 0; k < o->nmanifests && !taken; k++) {
             const Manifest *m = &o->manifests[k];
-            taken = secrets_is_secret(m) && m->ns && strcmp(m->ns, c->ns) == 0 &&
+            bool secretish = secrets_is_secret(m) || strcmp(m->kind, "SealedSecret") == 0;
+            taken = secretish && m->ns && strcmp(m->ns, c->ns) == 0 &&
                     strcmp(m->name, n.data) == 0;
             if (taken) {
                 Diag *d = diag_error(x->diags, "E0702", m->at, "the Secret %s/%s is where "

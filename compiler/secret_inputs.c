@@ -143,6 +143,23 @@ static bool read_mapping(SecretInputs *in, yaml_document_t *doc, const char *pat
     return true;
 }
 
+/* A second document would be ignored: refuse it rather than report its
+ * names missing later. */
+static bool only_document(yaml_parser_t *parser, const char *path, char *err, size_t errlen)
+{
+    yaml_document_t doc;
+    if (!yaml_parser_load(parser, &doc)) {
+        snprintf(err, errlen, "%s: line %zu: not valid YAML", path,
+                 parser->problem_mark.line + 1);
+        return false;
+    }
+    bool empty = yaml_document_get_root_node(&doc) == NULL;
+    yaml_document_delete(&doc);
+    if (!empty)
+        snprintf(err, errlen, "%s: the secrets file is one YAML document; it has more", path);
+    return empty;
+}
+
 bool secret_inputs_load(SecretInputs *in, const char *path, char *err, size_t errlen)
 {
     size_t len = 0;
@@ -162,6 +179,7 @@ bool secret_inputs_load(SecretInputs *in, const char *path, char *err, size_t er
     } else {
         ok = read_mapping(in, &doc, path, err, errlen);
         yaml_document_delete(&doc);
+        ok = ok && only_document(&parser, path, err, errlen);
     }
     yaml_parser_delete(&parser);
     private_file_free(text, len);

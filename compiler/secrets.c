@@ -289,7 +289,9 @@ static bool text_maps(Planner *x, const Value *meta)
     for (size_t k = 0; meta && k < 2; k++) {
         const Value *m = value_get(meta, maps[k]);
         for (size_t i = 0; m && m->kind == V_OBJECT && i < m->u.obj.len; i++) {
-            if (m->u.obj.vals[i]->kind != V_STRING) {
+            /* A secret here is reported as out of place (secrets_forbid). */
+            const ValueKind k = m->u.obj.vals[i]->kind;
+            if (k != V_STRING && k != V_SECRET) {
                 diag_error(x->p->diags, "E0702", m->u.obj.vals[i]->at, "the %s of a Secret are "
                            "text: write \"%s\" in quotes", maps[k],
                            m->u.obj.vals[i]->kind == V_BOOL ? "true" : "...");
@@ -298,6 +300,28 @@ static bool text_maps(Planner *x, const Value *meta)
         }
     }
     return ok;
+}
+
+/* The Secret becomes a SealedSecret of its name: one written by hand
+ * with that name would be a second object with one identity. */
+static bool sealed_by_hand(Planner *x, const Manifest *m)
+{
+    for (size_t i = 0; i < x->p->components.len; i++) {
+        const Component *o = &x->p->components.at[i];
+        for (size_t k = 0; k < o->nmanifests; k++) {
+            const Manifest *h = &o->manifests[k];
+            if (strcmp(h->kind, "SealedSecret") != 0 || !h->ns || !m->ns ||
+                strcmp(h->ns, m->ns) != 0 || strcmp(h->name, m->name) != 0)
+                continue;
+            Diag *d = diag_error(x->p->diags, "E0702", h->at, "a SealedSecret %s/%s is "
+                                 "written here, and the Secret of that name is sealed too",
+                                 h->ns, h->name);
+            diag_add_secondary(d, m->at, "the Secret");
+            diag_set_hint(d, "let crownc seal the Secret, or give one of them another name");
+            return true;
+        }
+    }
+    return false;
 }
 
 static void plan_object(Planner *x, const Component *c, Manifest *m)
@@ -314,7 +338,7 @@ static void plan_object(Planner *x, const Component *c, Manifest *m)
         }
     }
     const Value *meta = value_get(obj, "metadata");
-    if (!text_maps(x, meta))
+    if (!text_maps(x, meta) || sealed_by_hand(x, m))
         return;
     SecretObject o = {m, c, m->ns, m->name, scope_of(meta), meta, value_get(obj, "type"),
                       value_get(obj, "immutable"), NULL, 0};
@@ -372,7 +396,7 @@ static void certificate(Planner *x, const Value *settings)
     SecretPlan *pl = x->plan;
     pl->cert_at = c ? c->at : source_span(x->p->units[0].src, 0, 0);
     if (rel[0] == '/') {
-        Diag *d = diag_error(x->p->diags, "E0706", pl->cert_at, "the sealing certificate is "
+        Diag *d = diag_error(x->p->diags, "E0706", pl->cert_at, "the sealing certificate must be "
                              "named relative to the site file");
         diag_set_hint(d, "keep it beside the site, e.g. certificate = \"sealed-secrets.pem\", "
                          "so that the site builds the same everywhere");

@@ -532,6 +532,8 @@ static void test_inputs_file(void **state)
     assert_refused("scalar.yaml", "sekrit-scalar\n", 0600, "sekrit-scalar", "mapping");
     assert_refused("nested.yaml", "A:\n  inner: sekrit-nested\n", 0600, "sekrit-nested", NULL);
     assert_refused("seq.yaml", "A: [sekrit-seq]\n", 0600, "sekrit-seq", NULL);
+    assert_refused("two-docs.yaml", "A: x\n---\nB: \"sekrit-second\"\n", 0600, "sekrit-second",
+                   "one YAML document");
     assert_refused("dup.yaml", "A: \"sekrit-dup-1\"\nA: \"sekrit-dup-2\"\n", 0600, "sekrit-dup",
                    "twice");
     assert_refused("lower.yaml", "lower: \"sekrit-lower\"\n", 0600, "sekrit-lower", NULL);
