@@ -95,3 +95,13 @@ void *arena_grow(Arena *a, void *old, size_t old_n, size_t new_n, size_t elem)
         memcpy(p, old, old_n * elem);
     return p;
 }
+
+void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("crownc: out of memory\n", stderr);
+        abort();
+    }
+    return p;
+}

@@ -25,4 +25,8 @@ char *arena_strndup(Arena *a, const char *s, size_t n);
  * elements of elem bytes) with room for new_n elements. */
 void *arena_grow(Arena *a, void *old, size_t old_n, size_t new_n, size_t elem);
 
+/* Heap memory outside an arena, under the same rule: never NULL, the
+ * process reports and aborts instead. free() releases it. */
+void *xmalloc(size_t n);
+
 #endif

@@ -28,6 +28,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "arena.h"
 #include "cli.h"
 #include "private_file.h"
 #include "seal.h"
@@ -59,11 +60,7 @@ static bool dns_label(const char *s)
 static char *base64(const char *data, size_t len, size_t *out_len)
 {
     size_t n = 4 * ((len + 2) / 3);
-    unsigned char *out = malloc(n + 1);
-    if (!out) {
-        fputs("crownc: out of memory\n", stderr);
-        abort();
-    }
+    unsigned char *out = xmalloc(n + 1);
     /* Both files are at most 1 MiB (sealkey_read_*), within int. */
     int w = EVP_EncodeBlock(out, (const unsigned char *)data, (int)len);
     *out_len = (size_t)w;
@@ -89,11 +86,7 @@ static char *secret_yaml(const char *ns, const char *fp, const char *cert, size_
                               "  tls.crt: %s\n"
                               "  tls.key: %s\n";
     size_t cap = sizeof fmt + 16 + strlen(ns) + crt_n + key_n;
-    char *out = malloc(cap);
-    if (!out) {
-        fputs("crownc: out of memory\n", stderr);
-        abort();
-    }
+    char *out = xmalloc(cap);
     int w = snprintf(out, cap, fmt, fp, ns, crt64, key64);
     *len = w > 0 ? (size_t)w : 0;
     OPENSSL_cleanse(key64, key_n + 1);

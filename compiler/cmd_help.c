@@ -130,8 +130,9 @@ static const struct {
      "  crownc bootstrap sealing-key --key KEY.pem --cert CERT.pem | kubectl apply -f -\n"
      "The Secret is named sealed-secrets-key-crownc-HEX after the certificate's\n"
      "SHA-256: applying it again updates it, and a new key pair is added beside\n"
-     "the old one, which the controller keeps for what is sealed to it. Nothing is printed unless the certificate is valid now (RSA of\n"
-     "2048 bits or more), KEY.pem has mode 0600 or stricter, and the key is the\n"
+     "the old one, which the controller keeps for what is sealed to it.\n"
+     "Nothing is printed unless the certificate is valid now (RSA of 2048 to\n"
+     "16384 bits), KEY.pem has mode 0600 or stricter, and the key is the\n"
      "certificate's; otherwise one line on standard error and exit status 2.\n"
      "The output holds the private key: never write it into the repository.\n",
      "  --key KEY.pem      the private key (crownc keygen --sealing-key)\n"

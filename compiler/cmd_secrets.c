@@ -64,7 +64,8 @@ static const char *describe(const Secret *s, char *buf, size_t n)
     switch (s->kind) {
     case SECRET_INPUT: return "supplied";
     case SECRET_PASSWORD:
-        snprintf(buf, n, "password, %u characters%s", s->length ? s->length : DERIVE_PASSWORD_DEFAULT,
+        snprintf(buf, n, "password, %u characters%s",
+                 s->length ? s->length : DERIVE_PASSWORD_DEFAULT,
                  s->symbols ? " with symbols" : "");
         return buf;
     case SECRET_TOKEN:

@@ -430,15 +430,21 @@ typedef struct Ident {
 } Ident;
 
 /* An object's identity in the cluster: API group (not version), kind,
- * namespace and name. */
+ * namespace and name, as it will be written: every Secret goes out as the
+ * SealedSecret of its name (secrets.h), so it clashes with one. */
 static char *identity(Eval *ev, const Manifest *m)
 {
     const Value *v = value_get(m->obj, "apiVersion");
     const char *api = v ? v->u.str.s : "";
+    const char *kind = m->kind;
+    if (strcmp(api, "v1") == 0 && strcmp(kind, "Secret") == 0) {
+        api = "bitnami.com/v1alpha1";
+        kind = "SealedSecret";
+    }
     const char *slash = strchr(api, '/');
     StrBuf b;
     sb_init(&b);
-    sb_printf(&b, "%.*s/%s/%s/%s", slash ? (int)(slash - api) : 0, api, m->kind,
+    sb_printf(&b, "%.*s/%s/%s/%s", slash ? (int)(slash - api) : 0, api, kind,
               m->ns ? m->ns : "", m->name);
     char *k = arena_strndup(ev->ar, b.data, b.len);
     sb_free(&b);
@@ -455,8 +461,10 @@ static int by_identity(const void *x, const void *y)
 /* Two objects with one identity would overwrite each other in the
  * cluster; the second is an error pointing at both. Sorting brings them
  * together: thousands of tenants make pairwise comparison too slow. */
-static void unique_identities(Eval *ev, ComponentList *l)
+void components_check_unique(Program *p)
 {
+    Eval *ev = &p->ev;
+    const ComponentList *l = &p->components;
     size_t n = 0;
     for (size_t i = 0; i < l->len; i++)
         n += l->at[i].nmanifests;
@@ -472,6 +480,8 @@ static void unique_identities(Eval *ev, ComponentList *l)
         const Manifest *a = ids[i].m;
         Diag *d = eval_error(ev, "E0407", a->at, "%s \"%s\" is produced twice", a->kind, a->name);
         diag_add_secondary(d, ids[i - 1].m->at, "first produced here");
+        if (strcmp(a->kind, ids[i - 1].m->kind) != 0)
+            diag_set_hint(d, "a Secret is written as the SealedSecret of its name");
     }
 }
 
@@ -513,7 +523,6 @@ ComponentList components_eval(Program *p)
         finish(&x);
         out.len++;
     }
-    unique_identities(ev, &out);
     check_depends(ev, &out);
     return out;
 }

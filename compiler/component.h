@@ -60,9 +60,14 @@ struct Component {
 const char *const *component_layers(size_t *n);
 
 /* Evaluates every enabled component of the checked program p. Problems
- * (a missing kind or name, a bad namespace, two objects with one
- * identity, an unknown layer or dependency) are diagnostics; the list
- * holds what could be evaluated. */
+ * (a missing kind or name, a bad namespace, an unknown layer or
+ * dependency) are diagnostics; the list holds what could be evaluated. */
 ComponentList components_eval(Program *p);
+
+/* Two objects with one identity (group, kind, namespace, name, as written:
+ * a Secret counts as its SealedSecret) are an error (E0407). Run once the
+ * objects are final, after the secrets stage has added the Secrets of
+ * chart values (secrets_plan). */
+void components_check_unique(Program *p);
 
 #endif

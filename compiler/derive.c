@@ -2,6 +2,7 @@
  *
  * Sections: errors and memory, encodings, HKDF and the info string, the
  * master key, the value kinds, fingerprints. */
+#include "arena.h"
 #include "derive.h"
 
 #include <errno.h>
@@ -41,17 +42,6 @@ static bool fail(char *err, size_t errlen, const char *fmt, ...)
         va_end(ap);
     }
     return false;
-}
-
-/* Out of memory is fatal in crownc (see arena.h). */
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("crownc: out of memory\n", stderr);
-        abort();
-    }
-    return p;
 }
 
 static void clear_free(void *p, size_t n)

@@ -395,6 +395,7 @@ void program_check(Program *p)
     if (p->root && !p->diags->errors) {
         p->components = components_eval(p);
         secrets_plan(p);
+        components_check_unique(p);
     }
 }
 

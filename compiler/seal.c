@@ -59,8 +59,7 @@ __attribute__((format(printf, 4, 5))) static SealStatus fail(char *err, size_t e
     return st;
 }
 
-/* OpenSSL's reason for the last failure, for SEAL_ERROR messages. */
-static const char *openssl_reason(void)
+const char *seal_openssl_reason(void)
 {
     const char *r = ERR_reason_error_string(ERR_peek_last_error());
     return r ? r : "no reason given by OpenSSL";
@@ -153,7 +152,8 @@ static SealStatus read_x509(const char *pem, size_t len, X509 **out, char *err, 
     if (!bio && (!pem || len == 0))
         return fail(err, errlen, SEAL_INVALID, "the certificate file is empty");
     if (!bio)
-        return fail(err, errlen, SEAL_ERROR, "cannot read the certificate: %s", openssl_reason());
+        return fail(err, errlen, SEAL_ERROR, "cannot read the certificate: %s",
+                    seal_openssl_reason());
     *out = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL);
     BIO_free(bio);
     if (*out)
@@ -162,7 +162,7 @@ static SealStatus read_x509(const char *pem, size_t len, X509 **out, char *err, 
         return fail(err, errlen, SEAL_INVALID,
                     "no PEM certificate found (no \"-----BEGIN CERTIFICATE-----\" line)");
     return fail(err, errlen, SEAL_INVALID, "the PEM certificate cannot be read: %s",
-                openssl_reason());
+                seal_openssl_reason());
 }
 
 /* Sealed Secrets is RSA-OAEP only; RSA-PSS keys are signature-only. */
@@ -211,7 +211,7 @@ static SealStatus compute_fingerprint(SealCert *c, char *err, size_t errlen)
     unsigned int n = 0;
     if (!X509_digest(c->x509, EVP_sha256(), md, &n) || n != 32)
         return fail(err, errlen, SEAL_ERROR, "cannot digest the certificate: %s",
-                    openssl_reason());
+                    seal_openssl_reason());
     static const char hex[] = "0123456789abcdef";
     for (unsigned i = 0; i < n; i++) {
         c->fingerprint[2 * i] = hex[md[i] >> 4];
@@ -361,9 +361,9 @@ static SealStatus wrap_key(EVP_PKEY *pub, const void *label, size_t label_len,
     else if (!r->fill(r->ctx, seed, sizeof seed))
         st = fail(err, errlen, SEAL_ERROR, "the random source failed to give an OAEP seed");
     else if (!oaep_encode(label, label_len, key, SESSION_KEY_LEN, seed, em, rsa_len))
-        st = fail(err, errlen, SEAL_ERROR, "OAEP encoding failed: %s", openssl_reason());
+        st = fail(err, errlen, SEAL_ERROR, "OAEP encoding failed: %s", seal_openssl_reason());
     else if (!rsa_raw_encrypt(pub, em, rsa_len, out))
-        st = fail(err, errlen, SEAL_ERROR, "RSA encryption failed: %s", openssl_reason());
+        st = fail(err, errlen, SEAL_ERROR, "RSA encryption failed: %s", seal_openssl_reason());
     OPENSSL_cleanse(seed, sizeof seed);
     OPENSSL_cleanse(em, sizeof em);
     return st;
@@ -562,7 +562,7 @@ static SealStatus build_blob(const SealCert *c, const void *label, size_t label_
     else
         st = wrap_key(c->pub, label, label_len, key, r, *blob + LEN_FIELD, rsa_len, err, errlen);
     if (st == SEAL_OK && !gcm_seal(key, pt, len, *blob + LEN_FIELD + rsa_len))
-        st = fail(err, errlen, SEAL_ERROR, "AES-GCM encryption failed: %s", openssl_reason());
+        st = fail(err, errlen, SEAL_ERROR, "AES-GCM encryption failed: %s", seal_openssl_reason());
     OPENSSL_cleanse(key, sizeof key);
     if (st != SEAL_OK) {
         free(*blob);
@@ -615,8 +615,9 @@ SealStatus seal_key_load(const char *pem, size_t len, SealKey **out, char *err, 
     EVP_PKEY *k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
     BIO_free(bio);
     if (!k)
-        return fail(err, errlen, SEAL_INVALID,
-                    no_pem_block() ? "no PEM private key found" : "the PEM private key cannot be read");
+        return fail(err, errlen, SEAL_INVALID, "%s",
+                    no_pem_block() ? "no PEM private key found"
+                                   : "the PEM private key cannot be read");
     if (EVP_PKEY_get_base_id(k) != EVP_PKEY_RSA) {
         EVP_PKEY_free(k);
         return fail(err, errlen, SEAL_INVALID, "the private key is not an RSA key");

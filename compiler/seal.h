@@ -179,6 +179,11 @@ void seal_key_free(SealKey *k);
 SealStatus unseal_value(const SealKey *k, const void *label, size_t label_len, const char *text,
                         size_t len, SealPlain *out, char *err, size_t errlen);
 
+/* OpenSSL's reason for its last failure (from its error queue), or a
+ * fixed text when it gave none: for messages of modules that call OpenSSL
+ * beside this one (sealkey.c). */
+const char *seal_openssl_reason(void);
+
 /* Wipes and frees an opened value; leaves it empty. Safe on an empty one. */
 void seal_plain_free(SealPlain *p);
 

@@ -3,6 +3,7 @@
  *
  * Sections: errors and memory, making the pair, writing the files, reading
  * the files, matching. */
+#include "arena.h"
 #include "sealkey.h"
 
 #include <errno.h>
@@ -45,23 +46,6 @@ __attribute__((format(printf, 3, 4))) static bool fail(char *err, size_t errlen,
     }
     ERR_clear_error();
     return false;
-}
-
-static const char *openssl_reason(void)
-{
-    const char *r = ERR_reason_error_string(ERR_peek_last_error());
-    return r ? r : "no reason given by OpenSSL";
-}
-
-/* Out of memory is fatal in crownc (see arena.h). */
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("crownc: out of memory\n", stderr);
-        abort();
-    }
-    return p;
 }
 
 void sealkey_free_pem(char *pem, size_t len) { private_file_free(pem, len); }
@@ -176,15 +160,15 @@ static bool make_pair(const char *cn, unsigned days, int64_t now, char **key, si
     EVP_PKEY *k = EVP_RSA_gen(SEALKEY_BITS);
     if (!k)
         return fail(err, errlen, "cannot make an RSA-%d key: %s", SEALKEY_BITS,
-                    openssl_reason());
+                    seal_openssl_reason());
     X509 *x = make_cert(k, cn, days, now);
     bool ok = x != NULL;
     if (!ok)
-        fail(err, errlen, "cannot make the certificate: %s", openssl_reason());
+        fail(err, errlen, "cannot make the certificate: %s", seal_openssl_reason());
     if (ok && !pem_text(k, NULL, key, key_len))
-        ok = fail(err, errlen, "cannot write the private key as PEM: %s", openssl_reason());
+        ok = fail(err, errlen, "cannot write the private key as PEM: %s", seal_openssl_reason());
     if (ok && !pem_text(NULL, x, cert, cert_len))
-        ok = fail(err, errlen, "cannot write the certificate as PEM: %s", openssl_reason());
+        ok = fail(err, errlen, "cannot write the certificate as PEM: %s", seal_openssl_reason());
     X509_free(x);
     EVP_PKEY_free(k);
     if (!ok) {

@@ -89,34 +89,6 @@ static Manifest values_secret(Program *x, Component *c, const Taken *t, Span at)
     return (Manifest){obj, "Secret", name, c->ns, at, at};
 }
 
-/* The Secret COMPONENT-values is added after objects were checked for
- * unique identities: it must not take the place of another Secret. */
-static bool taken_name(Program *x, const Component *c)
-{
-    StrBuf n;
-    sb_init(&n);
-    sb_printf(&n, "%s-values", c->decl->name);
-    bool taken = false;
-    for (size_t i = 0; i < x->components.len && !taken; i++) {
-        const Component *o = &x->components.at[i];
-        for (size_t k = 0; k < o->nmanifests && !taken; k++) {
-            const Manifest *m = &o->manifests[k];
-            bool secretish = secrets_is_secret(m) || strcmp(m->kind, "SealedSecret") == 0;
-            taken = secretish && m->ns && strcmp(m->ns, c->ns) == 0 &&
-                    strcmp(m->name, n.data) == 0;
-            if (taken) {
-                Diag *d = diag_error(x->diags, "E0702", m->at, "the Secret %s/%s is where "
-                                     "the secret values of the chart of `%s` go", m->ns, n.data,
-                                     c->decl->name);
-                diag_add_secondary(d, c->chart->at, "this chart");
-                diag_set_hint(d, "give this Secret another name");
-            }
-        }
-    }
-    sb_free(&n);
-    return taken;
-}
-
 void secrets_chart(Program *x, Component *c)
 {
     const Value *values = c->chart ? value_get(c->chart, "values") : NULL;
@@ -129,8 +101,6 @@ void secrets_chart(Program *x, Component *c)
                              "values but the component names no namespace for their Secret",
                              c->decl->name);
         diag_set_hint(d, "set `namespace` on the component");
-    } else if (t.n && taken_name(x, c)) {
-        /* reported by taken_name */
     } else if (t.n) {
         c->chart = value_with_key(ar(x), c->chart, "values", rest);
         c->secret_paths = arena_alloc(ar(x), t.n * sizeof *c->secret_paths);

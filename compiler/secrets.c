@@ -302,28 +302,6 @@ static bool text_maps(Planner *x, const Value *meta)
     return ok;
 }
 
-/* The Secret becomes a SealedSecret of its name: one written by hand
- * with that name would be a second object with one identity. */
-static bool sealed_by_hand(Planner *x, const Manifest *m)
-{
-    for (size_t i = 0; i < x->p->components.len; i++) {
-        const Component *o = &x->p->components.at[i];
-        for (size_t k = 0; k < o->nmanifests; k++) {
-            const Manifest *h = &o->manifests[k];
-            if (strcmp(h->kind, "SealedSecret") != 0 || !h->ns || !m->ns ||
-                strcmp(h->ns, m->ns) != 0 || strcmp(h->name, m->name) != 0)
-                continue;
-            Diag *d = diag_error(x->p->diags, "E0702", h->at, "a SealedSecret %s/%s is "
-                                 "written here, and the Secret of that name is sealed too",
-                                 h->ns, h->name);
-            diag_add_secondary(d, m->at, "the Secret");
-            diag_set_hint(d, "let crownc seal the Secret, or give one of them another name");
-            return true;
-        }
-    }
-    return false;
-}
-
 static void plan_object(Planner *x, const Component *c, Manifest *m)
 {
     const Value *obj = m->obj;
@@ -338,7 +316,7 @@ static void plan_object(Planner *x, const Component *c, Manifest *m)
         }
     }
     const Value *meta = value_get(obj, "metadata");
-    if (!text_maps(x, meta) || sealed_by_hand(x, m))
+    if (!text_maps(x, meta))
         return;
     SecretObject o = {m, c, m->ns, m->name, scope_of(meta), meta, value_get(obj, "type"),
                       value_get(obj, "immutable"), NULL, 0};
@@ -361,7 +339,7 @@ static void plan_object(Planner *x, const Component *c, Manifest *m)
     pl->objects[pl->nobjects++] = o;
 }
 
-bool secrets_is_secret(const Manifest *m)
+static bool is_secret(const Manifest *m)
 {
     const char *api = text_of(value_get(m->obj, "apiVersion"));
     return api && strcmp(api, "v1") == 0 && strcmp(m->kind, "Secret") == 0;
@@ -422,7 +400,7 @@ void secrets_plan(Program *p)
         Component *c = &p->components.at[i];
         secrets_chart(p, c);
         for (size_t k = 0; k < c->nmanifests; k++) {
-            if (secrets_is_secret(&c->manifests[k]))
+            if (is_secret(&c->manifests[k]))
                 plan_object(&x, c, &c->manifests[k]);
             else
                 secrets_forbid(p, c->manifests[k].obj, c->manifests[k].at);

@@ -12,8 +12,6 @@
 void secrets_forbid(Program *p, const Value *v, Span object);
 /* Whether k may be a key of a Secret's data. */
 bool secrets_key_valid(const char *k);
-/* Whether m is a Kubernetes Secret (apiVersion v1, kind Secret). */
-bool secrets_is_secret(const Manifest *m);
 /* Takes the secret values of c's chart into the Secret COMPONENT-values,
  * a manifest added to c (secret_chart.c). */
 void secrets_chart(Program *p, Component *c);

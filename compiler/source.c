@@ -1,3 +1,4 @@
+#include "arena.h"
 #include "source.h"
 
 #include <errno.h>
@@ -5,16 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static void *xmalloc(size_t n)
-{
-    void *p = malloc(n ? n : 1);
-    if (!p) {
-        fputs("crownc: out of memory\n", stderr);
-        abort();
-    }
-    return p;
-}
 
 static void index_lines(Source *s)
 {
