@@ -10,6 +10,7 @@
 #   make bench      median timings of the main jobs (RUNS=11)
 #   make valgrind   the main jobs under valgrind: no error, no leak
 #   make golden     rewrite golden/ from the sites (read the diff before committing)
+#   make install    install crownc, its library and its man page (PREFIX=/usr/local, DESTDIR)
 #   make deps       install what the build needs (Debian packages)
 
 CC       ?= cc
@@ -45,7 +46,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 STAMP    := $(BUILD)/.deps-ok
 
-.PHONY: all deps demo test asan fuzz fuzz-check bench valgrind golden clean unit
+.PHONY: all deps demo test asan fuzz fuzz-check bench valgrind golden clean unit install
 all: $(CROWNC)
 
 deps: $(STAMP)
@@ -98,7 +99,10 @@ demo: $(CROWNC)
 	@# key out of every repository (docs/secrets.md).
 	CROWNC_MASTER_KEY=$$(cat tests/keys/master.key) SOURCE_DATE_EPOCH=$(DEMO_DATE) \
 	    $(CROWNC) build sites/lab --repo $(BUILD)/demo-repo
-	@echo "the tree is in branch main of $(BUILD)/demo-repo, directory lab/ (see lab/bootstrap/README.md)"
+	@echo "the tree is in branch main of $(BUILD)/demo-repo (a bare repository), directory lab/:"
+	@echo "  git --git-dir=$(BUILD)/demo-repo ls-tree -r --name-only main lab/"
+	@echo "  git --git-dir=$(BUILD)/demo-repo show main:lab/bootstrap/README.md"
+	@echo "  git clone $(BUILD)/demo-repo /tmp/lab-tree    # a work tree to browse"
 
 test: $(CROWNC) $(CROWNC_TEST) $(UNIT_BINS)
 	@bash tests/run.sh $(BUILD)
@@ -171,7 +175,19 @@ fuzz-check: $(STAMP) $(GEN)
 	$(FUZZ_DIR)/fuzz_check -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
 	    -artifact_prefix=$(FUZZ_DIR)/check- $(FUZZ_DIR)/check-corpus
 
+# The binary finds its library at BIN/../share/crownc/stdlib.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+install: $(CROWNC)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/crownc \
+	    $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(CROWNC) $(DESTDIR)$(PREFIX)/bin/crownc
+	rm -rf $(DESTDIR)$(PREFIX)/share/crownc/stdlib
+	cp -R stdlib $(DESTDIR)$(PREFIX)/share/crownc/stdlib
+	chmod -R u=rwX,go=rX $(DESTDIR)$(PREFIX)/share/crownc/stdlib
+	install -m 644 man/crownc.1 $(DESTDIR)$(PREFIX)/share/man/man1/crownc.1
+
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-fuzz build-dev
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/support/*.d)

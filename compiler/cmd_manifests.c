@@ -64,12 +64,38 @@ static void json_value(const Value *v, StrBuf *out, bool mask)
     }
 }
 
-static void print_manifests(const ComponentList *l)
+/* A chart as the site sets it; its secret values are masked. The
+ * objects that deliver it (HelmRepository and HelmRelease, or an Argo CD
+ * Application) depend on the engine, and are build's. */
+static void print_chart(const Component *c, StrBuf *out)
+{
+    sb_reset(out);
+    sb_puts(out, "{\"component\":");
+    json_string(out, c->decl->name, strlen(c->decl->name));
+    sb_puts(out, ",\"layer\":");
+    json_string(out, c->layer, strlen(c->layer));
+    if (c->ns) {
+        sb_puts(out, ",\"namespace\":");
+        json_string(out, c->ns, strlen(c->ns));
+    }
+    sb_puts(out, ",\"chart\":");
+    json_object(c->chart, out, false, false);
+    sb_puts(out, "}\n");
+    fwrite(out->data, 1, out->len, stdout);
+}
+
+static void print_manifests(const char *site, const ComponentList *l)
 {
     StrBuf out;
     sb_init(&out);
+    size_t objects = 0, charts = 0;
     for (size_t i = 0; i < l->len; i++) {
         const Component *c = &l->at[i];
+        if (c->chart) {
+            print_chart(c, &out);
+            charts++;
+        }
+        objects += c->nmanifests;
         for (size_t m = 0; m < c->nmanifests; m++) {
             sb_reset(&out);
             sb_puts(&out, "{\"component\":");
@@ -84,6 +110,9 @@ static void print_manifests(const ComponentList *l)
         }
     }
     sb_free(&out);
+    fflush(stdout); /* the summary comes after every line, also in one file */
+    fprintf(stderr, "crownc: %s: %zu objects and %zu charts; `build` adds the objects that "
+            "deliver the charts and the GitOps wiring of its engine\n", site, objects, charts);
 }
 
 int cmd_manifests(CliOptions *o, int argc, char **argv)
@@ -122,7 +151,7 @@ int cmd_manifests(CliOptions *o, int argc, char **argv)
     } else if (st == SITE_HAS_ERRORS) {
         status = EXIT_DIAG;
     } else {
-        print_manifests(&sb.program.components);
+        print_manifests(site, &sb.program.components);
     }
     site_build_free(&sb);
     return status;

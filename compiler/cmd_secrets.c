@@ -73,8 +73,12 @@ static const char *describe(const Secret *s, char *buf, size_t n)
         return buf;
     case SECRET_TSIG: snprintf(buf, n, "tsig, %s", s->algorithm); return buf;
     case SECRET_DOCKERCONFIGJSON:
-        snprintf(buf, n, "dockerconfigjson, %s for %s%s", s->username, s->host,
-                 s->password ? " (supplied password)" : "");
+        snprintf(buf, n, "dockerconfigjson, %s for %s%s%s%s", s->username, s->host,
+                 !s->password                          ? ""
+                 : s->password->kind == SECRET_INPUT ? " (supplied password)"
+                                                       : " (password ",
+                 s->password && s->password->kind != SECRET_INPUT ? s->password->name : "",
+                 s->password && s->password->kind != SECRET_INPUT ? ")" : "");
         return buf;
     default: return secret_kind_name(s->kind);
     }

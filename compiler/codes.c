@@ -266,6 +266,25 @@ static const CodeInfo codes[] = {
      "yaml() reads one YAML document. It must be well formed, its mappings have\n"
      "plain, distinct keys, and once anchors and aliases are expanded it must\n"
      "stay small and shallow (a guard against \"billion laughs\" documents)."},
+    {"E0409", "reference nothing provides",
+     "An object or a chart value of the tree names something the cluster must\n"
+     "have: a host, a storage class, an ingress class, a cluster issuer, a\n"
+     "Secret, a service URL, a CRD or a namespace. Components say what they\n"
+     "need (`needs`) and what they provide (`provides`, and the objects they\n"
+     "emit); a need that no enabled component provides would leave the\n"
+     "installation waiting for something that never comes.\n\n"
+     "Fix: enable the part of the site that deploys it (for example a storage\n"
+     "backend), or, when it exists by other means, list it in the site's\n"
+     "`external` block:\n\n"
+     "    external {\n"
+     "      ingress_classes = [\"nginx-external\"]\n"
+     "      hosts           = [\"auth.example.org\"]\n"
+     "    }\n"},
+    {"E0410", "unknown kind of reference",
+     "A component's `provides` or `needs` names a kind of reference the library\n"
+     "does not list in `reference_kinds` (stdlib/components/kinds.crown), or a\n"
+     "need is not of the form {kind = \"...\", name = \"...\"}. A misspelt kind\n"
+     "would never match, so it is refused."},
     {"E0500", "check failed",
      "A `check` of the standard library found a rule broken. The message, places\n"
      "and hint come from the check; checks that set a `code` report under their\n"

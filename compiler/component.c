@@ -112,6 +112,13 @@ static void set_bootstrap(Ctx *x, const Node *it, Env *env)
     x->c->bootstrap = v;
 }
 
+/* provides and needs add up over the body's branches. */
+static void append(Ctx *x, const Value ***list, size_t *n, const Value *v)
+{
+    *list = arena_grow(x->ev->ar, *list, *n, *n + 1, sizeof **list);
+    (*list)[(*n)++] = v;
+}
+
 static void component_attr(Ctx *x, const Node *it, Env *env)
 {
     const char *k = it->name.s;
@@ -130,10 +137,21 @@ static void component_attr(Ctx *x, const Node *it, Env *env)
         add_manifests(x, it, env);
     } else if (strcmp(k, "bootstrap") == 0) {
         set_bootstrap(x, it, env);
+    } else if (strcmp(k, "provides") == 0) {
+        const Value *v = attr_value(x, it, env, TY_OBJECT);
+        if (v)
+            append(x, &x->c->provides, &x->c->nprovides, v);
+    } else if (strcmp(k, "needs") == 0) {
+        const Type *t = type_list(x->ev->ar, type_basic(TY_OBJECT));
+        const Value *v = eval_expr(x->ev, it->a, env, t);
+        v = v ? eval_coerce(x->ev, v, t, "needs") : NULL;
+        if (v)
+            append(x, &x->c->needs, &x->c->nneeds, v);
     } else {
         Diag *d = eval_error(x->ev, "E0402", it->span, "a component has no attribute `%s`", k);
-        diag_set_hint(d, "a component sets when, layer, namespace, depends_on, manifests and "
-                         "bootstrap, and holds `chart` and `manifest` blocks");
+        diag_set_hint(d, "a component sets when, layer, namespace, depends_on, manifests, "
+                         "bootstrap, provides and needs, and holds `chart` and `manifest` "
+                         "blocks");
     }
 }
 

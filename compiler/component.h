@@ -54,6 +54,13 @@ struct Component {
     size_t nsecret_paths;
     const char *values_secret;
     const Value *bootstrap; /* file name -> text, for bootstrap/COMPONENT/; or NULL */
+    /* The closed world (refs.h): every `provides = {KIND = [NAME, ...]}`
+     * and `needs = [{kind, name, at, why}]` the body sets, in order (a
+     * component may set them in several branches). */
+    const Value **provides;
+    size_t nprovides;
+    const Value **needs;
+    size_t nneeds;
 };
 
 /* The layers objects are applied in, first to last. */

@@ -3,6 +3,7 @@
 #include "program.h"
 
 #include "component.h"
+#include "refs.h"
 #include "secrets.h"
 #include "typecheck.h"
 
@@ -37,18 +38,40 @@ static char *relative_to_cwd(const char *real)
     return strdup(real);
 }
 
-char *program_default_stdlib(void)
+static const char *const stdlib_tries[] = {"/../stdlib", "/../share/crownc/stdlib"};
+
+/* The directory of the running executable, or false. */
+static bool exe_dir(char exe[PATH_MAX])
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    ssize_t n = readlink("/proc/self/exe", exe, PATH_MAX - 1);
     if (n <= 0)
-        return NULL;
+        return false;
     exe[n] = '\0';
     char *slash = strrchr(exe, '/');
     if (!slash)
-        return NULL;
+        return false;
     *slash = '\0';
-    static const char *const tries[] = {"/../stdlib", "/../share/crownc/stdlib"};
+    return true;
+}
+
+/* Where program_default_stdlib looks, for the message that it is not
+ * there: an installed binary without its library says where to put it. */
+static void stdlib_places(char *out, size_t n)
+{
+    char exe[PATH_MAX];
+    if (!exe_dir(exe)) {
+        snprintf(out, n, "next to the executable (which cannot be located)");
+        return;
+    }
+    snprintf(out, n, "%s%s or %s%s", exe, stdlib_tries[0], exe, stdlib_tries[1]);
+}
+
+char *program_default_stdlib(void)
+{
+    char exe[PATH_MAX];
+    if (!exe_dir(exe))
+        return NULL;
+    const char *const *tries = stdlib_tries;
     for (size_t i = 0; i < 2; i++) {
         char path[PATH_MAX + 32];
         snprintf(path, sizeof path, "%s%s", exe, tries[i]);
@@ -248,8 +271,13 @@ static int by_name(const void *a, const void *b)
 static bool load_stdlib(Program *p, const char *dir, char *err, size_t errlen)
 {
     if (!dir || !is_dir(dir)) {
-        snprintf(err, errlen, "the standard library is not at %s (use --stdlib DIR)",
-                 dir ? dir : "its usual places");
+        char places[2 * PATH_MAX + 64];
+        if (dir)
+            snprintf(places, sizeof places, "%s", dir);
+        else
+            stdlib_places(places, sizeof places);
+        snprintf(err, errlen, "the standard library is not at %s (use --stdlib DIR, or "
+                 "`make install`, which puts it beside the binary)", places);
         return false;
     }
     char real[PATH_MAX];
@@ -396,6 +424,7 @@ void program_check(Program *p)
         p->components = components_eval(p);
         secrets_plan(p);
         components_check_unique(p);
+        refs_check(p);
     }
 }
 

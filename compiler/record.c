@@ -341,17 +341,35 @@ static void missing(Eval *ev, const Rec *r, const Field *f)
     for (size_t i = 0; i < r->nsuggested; i++)
         if (strcmp(r->suggested[i], f->name) == 0)
             return;
-    Diag *d = eval_error(ev, "E0204", r->at, "%s needs `%s`", r->owner, f->name);
+    /* The root is the site itself: its fields are the site's top-level
+     * blocks, not attributes of something called "root". */
+    bool top = strcmp(r->schema->name, "root") == 0;
+    const Type *ft = type_unopt(f->type);
+    Diag *d = top ? eval_error(ev, "E0204", r->at, "the site needs a `%s` block", f->name)
+                  : eval_error(ev, "E0204", r->at, "%s needs `%s`", r->owner, f->name);
     StrBuf t;
     sb_init(&t);
-    type_format(f->type, &t);
+    if (ft->kind == TY_RECORD) {
+        sb_printf(&t, "`%s { ... }`", f->name);
+    } else if (ft->kind == TY_UNION) {
+        /* Written as `storage = ceph { ... }`, or as a block inside
+         * another: `storage { ceph { ... } }`. */
+        for (size_t i = 0; i < ft->decl->nvariants; i++)
+            sb_printf(&t, "%s`%s = %s { ... }`", i == 0 ? "" : i + 1 < ft->decl->nvariants ? ", "
+                                                                                        : " or ",
+                      f->name, ft->decl->variants[i]->name);
+    } else {
+        sb_printf(&t, "`%s = ...` (", f->name);
+        type_format(f->type, &t);
+        sb_puts(&t, ")");
+    }
     if (f->is_label)
         diag_set_hint(d, "write its name after the kind: `%s \"NAME\" { ... }`",
                       r->schema->name);
     else if (*f->doc)
-        diag_set_hint(d, "add `%s = ...` (%s): %s", f->name, t.data, f->doc);
+        diag_set_hint(d, "add %s: %s", t.data, f->doc);
     else
-        diag_set_hint(d, "add `%s = ...` (%s)", f->name, t.data);
+        diag_set_hint(d, "add %s", t.data);
     sb_free(&t);
 }
 

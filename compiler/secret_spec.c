@@ -133,11 +133,15 @@ static void docker_params(Args *a, Secret *s, Span at)
     s->username = text(a, "username");
     if (a->ok && (!s->host || !s->username))
         bad(a, at, "a dockerconfigjson secret needs %s", "`host` and `username`");
+    /* A named generated password can be placed elsewhere too, in
+     * another shape of the same credential (CDI's access-key Secret). */
     const Value *p = arg(a, "password");
-    if (p && p->kind == V_SECRET && p->u.secret->kind == SECRET_INPUT)
-        s->password = p->u.secret;
+    const Secret *pw = p && p->kind == V_SECRET ? p->u.secret : NULL;
+    if (pw && (pw->kind == SECRET_INPUT || (pw->kind == SECRET_PASSWORD && pw->name)))
+        s->password = pw;
     else if (p)
-        bad(a, p->at, "`password` is %s, or left out to derive one", "input_secret(NAME)");
+        bad(a, p->at, "`password` is %s, or left out to derive one",
+            "input_secret(NAME) or a named secret(kind = password)");
 }
 
 static void kind_params(Args *a, Secret *s, Span at)
@@ -224,5 +228,7 @@ bool secret_same_spec(const Secret *a, const Secret *b)
            same_text(a->algorithm, b->algorithm) && same_text(a->comment, b->comment) &&
            same_text(a->host, b->host) && same_text(a->username, b->username) &&
            (a->password == b->password ||
-            (a->password && b->password && same_text(a->password->input, b->password->input)));
+            (a->password && b->password && a->password->kind == b->password->kind &&
+             same_text(a->password->input, b->password->input) &&
+             same_text(a->password->name, b->password->name)));
 }

@@ -44,8 +44,21 @@ static char *ssh_half(const DeriveMaster *m, const Secret *s, const DeriveId *id
     return out;
 }
 
-static char *derived(const DeriveMaster *m, const Secret *s, const DeriveId *id, bool public_half,
-                     const SecretInputs *in, char *err, size_t errlen)
+static char *password_of(const SecretPlan *plan, const Secret *s, const DeriveMaster *m,
+                         const SecretInputs *in, char *err, size_t errlen)
+{
+    if (s->kind == SECRET_INPUT)
+        return supplied(s->input, in, err, errlen);
+    for (size_t i = 0; i < plan->nidents; i++)
+        if (strcmp(plan->idents[i].name, s->name) == 0)
+            return secrets_value(plan, i, false, m, in, err, errlen);
+    snprintf(err, errlen, "the password %s of a registry document was not planned", s->name);
+    return NULL;
+}
+
+static char *derived(const SecretPlan *plan, const DeriveMaster *m, const Secret *s,
+                     const DeriveId *id, bool public_half, const SecretInputs *in, char *err,
+                     size_t errlen)
 {
     char *out = NULL;
     bool ok = false;
@@ -59,7 +72,7 @@ static char *derived(const DeriveMaster *m, const Secret *s, const DeriveId *id,
     case SECRET_SSH_ED25519: return ssh_half(m, s, id, public_half, err, errlen);
     case SECRET_DOCKERCONFIGJSON: {
         char *pw = NULL;
-        if (s->password && !(pw = supplied(s->password->input, in, err, errlen)))
+        if (s->password && !(pw = password_of(plan, s->password, m, in, err, errlen)))
             return NULL;
         ok = derive_dockerconfigjson(m, id, s->host, s->username, pw, &out, err, errlen);
         derive_free(pw);
@@ -81,5 +94,5 @@ char *secrets_value(const SecretPlan *plan, size_t ident, bool public_half,
         snprintf(err, errlen, "the generated secret %s needs the site's master key", id->name);
         return NULL;
     }
-    return derived(m, s, &id->id, public_half, in, err, errlen);
+    return derived(plan, m, s, &id->id, public_half, in, err, errlen);
 }

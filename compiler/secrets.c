@@ -87,16 +87,24 @@ static bool find_base(const Planner *x, const Secret *base, size_t *at)
     return false;
 }
 
-static void consumer(Planner *x, size_t ident, const SecretObject *o, const char *key)
+/* "COMPONENT NS/SECRET KEY", and ", as its password" for the password
+ * inside a registry document, which is not the value at that key. */
+static void consumer_as(Planner *x, size_t ident, const SecretObject *o, const char *key,
+                        const char *as)
 {
     SecretIdent *id = &x->plan->idents[ident];
     StrBuf b;
     sb_init(&b);
-    sb_printf(&b, "%s %s/%s %s", o->component->decl->name, o->ns, o->name, key);
+    sb_printf(&b, "%s %s/%s %s%s", o->component->decl->name, o->ns, o->name, key, as);
     id->consumers = realloc(id->consumers, (id->nconsumers + 1) * sizeof *id->consumers);
     if (!id->consumers)
         abort();
     id->consumers[id->nconsumers++] = sb_take(&b);
+}
+
+static void consumer(Planner *x, size_t ident, const SecretObject *o, const char *key)
+{
+    consumer_as(x, ident, o, key, "");
 }
 
 static const char *placement(Planner *x, const SecretObject *o, const char *key)
@@ -193,9 +201,14 @@ static void assign_idents(Planner *x, bool public_halves)
             }
             consumer(x, e->ident, o, e->key);
             /* A registry password supplied by the operator is listed, and
-             * revealed, as the input it is. */
-            if (e->ref->kind == SECRET_DOCKERCONFIGJSON && e->ref->password)
-                consumer(x, input_ident(x, e->ref->password), o, e->key);
+             * revealed, as the input it is; a named generated one as the
+             * shared secret it is, with its own generation. */
+            const Secret *pw = e->ref->kind == SECRET_DOCKERCONFIGJSON ? e->ref->password : NULL;
+            size_t at;
+            if (pw && pw->kind == SECRET_INPUT)
+                consumer_as(x, input_ident(x, pw), o, e->key, ", as its password");
+            else if (pw && named_ident(x, pw, &at))
+                consumer_as(x, at, o, e->key, ", as its password");
         }
     }
 }
@@ -248,6 +261,9 @@ static bool entries(Planner *x, SecretObject *o, const Value *data)
         } else if (v->kind == V_SECRET) {
             e.ref = v->u.secret;
             e.public_half = v->u.secret->pair != NULL;
+        } else if (v->kind == V_POISON) {
+            ok = false; /* reported where it failed */
+            continue;
         } else {
             diag_error(x->p->diags, "E0702", v->at, "a value of a Secret is text or a secret, "
                        "not %s", value_kind_name(v));

@@ -121,6 +121,21 @@ static const char *wiring_name(Build *b)
     return r;
 }
 
+/* An SSH address always takes a key: the Secret SITE-git, which the
+ * bootstrap README says how to make. NULL (left out) otherwise. */
+static const Value *git_secret_ref(Build *b)
+{
+    const char *url = tb_field_text(b->gitops, "url");
+    if (!url || !tree_git_over_ssh(url))
+        return NULL;
+    StrBuf s;
+    sb_init(&s);
+    sb_printf(&s, "%s-git", b->t->site);
+    const Value *ref = obj(b, "name", tb_str(b, s.data), NULL);
+    sb_free(&s);
+    return ref;
+}
+
 void tree_flux_wiring(Build *b)
 {
     const char *site = b->t->site;
@@ -129,7 +144,7 @@ void tree_flux_wiring(Build *b)
                    tb_str(b, "GitRepository"), "metadata", gitops_meta(b, site, "flux-system"),
                    "spec", obj(b, "interval", tb_str(b, "1m"), "url", value_get(b->gitops, "url"),
                                "ref", obj(b, "branch", value_get(b->gitops, "branch"), NULL),
-                               NULL), NULL));
+                               "secretRef", git_secret_ref(b), NULL), NULL));
     /* The wiring reconciles itself, as `flux bootstrap` does: a layer
      * that a later build adds (the first person, the first course) gets
      * its Kustomization from git, not from another `kubectl apply`. */

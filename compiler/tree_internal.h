@@ -63,5 +63,7 @@ void tree_flux_wiring(Build *b);
 void tree_argo_wiring(Build *b);
 /* tree_readme.c: bootstrap/README.md and the components' bootstrap files. */
 void tree_bootstrap_readme(Build *b);
+/* Whether a clone address is SSH (ssh://... or user@host:path). */
+bool tree_git_over_ssh(const char *url);
 
 #endif

@@ -343,6 +343,46 @@ if [ -x "$VALIDATE" ] && python3 -c 'import yaml, jsonschema' 2>/dev/null; then
             grep -v '^validate-manifests:' "$TMP/validate.out" | head -10
         fi
     done
+else
+    echo "skip: validate-manifests of golden/ (../shared/tools or python3-yaml/jsonschema is missing)"
+fi
+# Every chart value is a key the pinned chart has (the shared allow-list
+# only: the project keeps none of its own).
+CHART_VALUES=$ROOT/../shared/tools/check-chart-values
+if [ -x "$CHART_VALUES" ] && python3 -c 'import yaml, jsonschema' 2>/dev/null; then
+    if "$CHART_VALUES" golden >"$TMP/chart-values.out" 2>&1 &&
+        grep -q ' 0 unknown keys, 0 skipped, 0 schema errors' "$TMP/chart-values.out"; then
+        ok
+    else
+        bad "check-chart-values golden: $(tail -1 "$TMP/chart-values.out")"
+        grep -v 'releases checked' "$TMP/chart-values.out" | head -10
+    fi
+else
+    echo "skip: check-chart-values (../shared/tools or python3-yaml/jsonschema is missing)"
+fi
+# A tenant namespace, labelled as the v0.15.0 operator labels it, gets the
+# Secrets its instances look up there (forge/ingresses.go,
+# forge/virtualmachines.go), cloned from originals the tree holds; a
+# workspace namespace gets none. Sites with a registry need the pull
+# Secrets too.
+if python3 -c 'import yaml' 2>/dev/null; then
+    for g in golden/*/*/; do
+        g=${g%/}
+        want="crownlabs-ingress-secret"
+        grep -q '^registry {' "sites/$(basename "$g")/site.crown" &&
+            want="$want registry-credentials registry-credentials-cdi"
+        # shellcheck disable=SC2086
+        python3 tests/tools/propagation.py "$g" $want >"$TMP/prop.out" 2>&1 && ok ||
+            { bad "tenant Secrets of $g:"; head -5 "$TMP/prop.out"; }
+    done
+    # ... and the check fails when the policy selects another label.
+    rm -rf "$TMP/prop-tree" && cp -r golden/flux/department "$TMP/prop-tree"
+    sed -i 's|crownlabs.polito.it/instance-resources-replication|crownlabs.polito.it/replicate|' \
+        "$TMP/prop-tree/crownlabs/tenant-secrets/clusterpolicy-crownlabs-tenant-secrets.yaml"
+    python3 tests/tools/propagation.py "$TMP/prop-tree" registry-credentials >/dev/null 2>&1 &&
+        bad "the propagation check passes a policy that selects no tenant namespace" || ok
+else
+    echo "skip: tenant Secrets (python3-yaml is missing)"
 fi
 unset SOURCE_DATE_EPOCH CROWNC_TEST_RANDOM
 CROWNC=$CROWNC_RELEASE
@@ -603,6 +643,7 @@ s_expected() {
     tab=$(printf '\t')
     while IFS= read -r line; do
         case $line in
+        "${tab}used by "*", as its password") ;; # inside a registry document
         "${tab}used by "*)
             printf '%s\t%s\n' "${line#"${tab}used by "}" \
                 "$(od -An -v -tx1 "$1/$n.value" | tr -d ' \n')"
@@ -693,8 +734,12 @@ else
         s_expected "$TMP/s-rev-$name" >"$TMP/s-want"
         for e in flux argocd; do
             # reveal ends a value with a newline when it has none
+            # Plain text beside a secret in one Secret (CDI's accessKeyId)
+            # is sealed too, and is no secret's value: only the places of
+            # secrets are compared.
             grep "^golden/$e/$name/" "$TMP/s-unseal.out" |
                 awk -F '\t' '{ h = $3; if (substr(h, length(h) - 1) != "0a") h = h "0a"; print $2 "\t" h }' |
+                awk -F '\t' 'NR == FNR { want[$1] = 1; next } $1 in want' "$TMP/s-want" - |
                 LC_ALL=C sort >"$TMP/s-got"
             if grep -q "golden/$e/${name}[/:]" "$TMP/s-unseal.err"; then
                 bad "secrets: golden/$e/$name does not unseal with tests/keys/sealing.key"
@@ -708,6 +753,17 @@ else
         done
     done
     [ "$ust" = 0 ] && ok || { bad "secrets: unseal.py tree golden/*/* failed (status $ust)"; head -5 "$TMP/s-unseal.err"; }
+    # One robot credential, two shapes: the pull document's password is
+    # the shared password that CDI's access key holds.
+    python3 - "$TMP/s-rev-polito" <<'PY' && ok || bad "secrets: registry-pull does not hold the password registry-robot"
+import json, sys
+d = sys.argv[1]
+names = open(d + "/names").read().split("\n")
+value = lambda n: open("%s/%d.value" % (d, names.index(n) + 1)).read().rstrip("\n")
+doc = json.loads(value("registry-pull"))
+pw = [a["password"] for a in doc["auths"].values()]
+sys.exit(0 if pw == [value("registry-robot")] and len(pw[0]) == 32 else 1)
+PY
     # The decryptor uses the scope's label: under another it opens nothing.
     mkdir -p "$TMP/s-scope"
     sed 's|^  annotations:$|  annotations:\n    sealedsecrets.bitnami.com/namespace-wide: "true"|' \
@@ -1028,6 +1084,33 @@ status_is() {
 }
 status_is 0 "--version" --version
 grep -q '^crownc [0-9]' "$TMP/cli.out" || bad "--version prints no version"
+# manifests prints every object of the tree and every chart; what it
+# leaves out (the charts' delivery, the wiring) it says.
+run_crownc "$TMP/man.all" manifests sites/lab
+objs=$(grep -c '^{"component":[^{]*"object":' "$TMP/man.all")
+charts=$(grep -c '^{"component":[^{]*"chart":' "$TMP/man.all")
+files=$(find golden/flux/lab -name '*.yaml' ! -name kustomization.yaml ! -name 'helmrelease-*' \
+    ! -name 'helmrepository-*' ! -path '*/gitops/*' | wc -l)
+releases=$(find golden/flux/lab -name 'helmrelease-*.yaml' | wc -l)
+[ "$objs" = "$files" ] && [ "$charts" = "$releases" ] &&
+    grep -q "^crownc: sites/lab: $objs objects and $charts charts; .build. adds" "$TMP/man.all" && ok ||
+    bad "manifests: $objs objects and $charts charts, the tree $files and $releases"
+# Installed, the binary finds its library beside it; alone, it says
+# where it looked.
+if make -s install BUILD="$BUILD" DESTDIR="$TMP/inst" PREFIX=/usr >"$TMP/inst.out" 2>&1 &&
+    [ -f "$TMP/inst/usr/share/man/man1/crownc.1" ] &&
+    [ -f "$TMP/inst/usr/share/crownc/stdlib/components/crownlabs.crown" ] &&
+    (cd "$TMP" && "$TMP/inst/usr/bin/crownc" check "$ROOT/sites/lab") >"$TMP/inst.out" 2>&1; then
+    ok
+else
+    bad "make install DESTDIR=... PREFIX=/usr: no working crownc, library or man page"
+    head -5 "$TMP/inst.out"
+fi
+mkdir -p "$TMP/alone" && cp "$CROWNC" "$TMP/alone/crownc"
+(cd "$TMP" && "$TMP/alone/crownc" check "$ROOT/sites/lab") >"$TMP/alone.out" 2>&1
+st=$?
+[ "$st" = 2 ] && grep -q "not at $TMP/alone/../stdlib or $TMP/alone/../share/crownc/stdlib" "$TMP/alone.out" &&
+    ok || { bad "a binary without its library: status $st"; cat "$TMP/alone.out"; }
 status_is 2 "no command"
 status_is 2 "unknown command" frobnicate
 status_is 0 "help" help
@@ -1224,7 +1307,7 @@ repo_state >"$TMP/diff-state.before"
 status_is 0 "diff of an unchanged site" diff sites/lab --repo "$DREPO"
 grep -q '^crownc: lab: no changes$' "$TMP/cli.out" && ok || bad "diff of an unchanged site: no 'no changes'"
 cp -r sites/lab "$TMP/diff-lab"
-sed -i 's/quota { cpu = 4, memory = 8Gi, instances = 2 }/quota { cpu = 4, memory = 8Gi, instances = 2, disk = 50Gi }/' \
+sed -i 's/quota { cpu = 4, memory = 8Gi, instances = 2 }/quota { cpu = 4, memory = 8Gi, instances = 3 }/' \
     "$TMP/diff-lab/site.crown"
 timeout 60 "$CROWNC" diff "$TMP/diff-lab" --repo "$DREPO" >"$TMP/diff.stdout" 2>"$TMP/diff.stderr"
 st=$?
@@ -1232,9 +1315,9 @@ st=$?
 printf 'changed crown.index.json\nchanged workspaces/workspaces/workspace-netlab.yaml\n' >"$TMP/diff.want"
 grep -E '^(added|changed|removed) ' "$TMP/diff.stdout" | cmp -s - "$TMP/diff.want" && ok ||
     { bad "diff of a changed site lists other paths:"; grep -E '^(added|changed|removed) ' "$TMP/diff.stdout"; }
-grep -qx -- '+    disk: 50Gi' "$TMP/diff.stdout" &&
+grep -qx -- '+    instances: 3' "$TMP/diff.stdout" &&
     grep -qx -- '--- a/lab/workspaces/workspaces/workspace-netlab.yaml' "$TMP/diff.stdout" && ok ||
-    bad "the diff has no '+    disk: 50Gi' line under the Workspace's header"
+    bad "the diff has no '+    instances: 3' line under the Workspace's header"
 grep -qx 'crownc: lab: 0 added, 2 changed, 0 removed' "$TMP/diff.stderr" && ok ||
     bad "diff of a changed site: wrong summary: $(cat "$TMP/diff.stderr")"
 timeout 60 "$CROWNC" diff "$TMP/diff-lab" --repo "$DREPO" --format=json >"$TMP/diff.json" 2>/dev/null
@@ -1245,10 +1328,10 @@ ws = [c["diff"] for c in d["changed"] if c["path"].endswith("workspace-netlab.ya
 sys.exit(0 if d["site"] == "lab" and d["prefix"] == "lab" and d["added"] == [] and
          d["removed"] == [] and paths == ["crown.index.json",
                                           "workspaces/workspaces/workspace-netlab.yaml"] and
-         "\n+    disk: 50Gi\n" in ws[0] else 1)' "$TMP/diff.json" 2>/dev/null && ok ||
+         "\n+    instances: 3\n" in ws[0] else 1)' "$TMP/diff.json" 2>/dev/null && ok ||
     bad "diff --format=json is not the expected object"
 run_crownc "$TMP/diff.color" diff "$TMP/diff-lab" --repo "$DREPO" --color=always
-grep -q "$(printf '\033')\[32m+    disk: 50Gi" "$TMP/diff.color" && ok || bad "diff --color=always: no green addition"
+grep -q "$(printf '\033')\[32m+    instances: 3" "$TMP/diff.color" && ok || bad "diff --color=always: no green addition"
 colored "$TMP/diff.stdout" && bad "diff: colour when standard output is not a terminal" || ok
 # Nothing to compare with: every file is added, and diff says why.
 nfiles=$(git -C "$DREPO" ls-tree -r --name-only main lab | wc -l)
