@@ -360,6 +360,34 @@ if [ -x "$CHART_VALUES" ] && python3 -c 'import yaml, jsonschema' 2>/dev/null; t
 else
     echo "skip: check-chart-values (../shared/tools or python3-yaml/jsonschema is missing)"
 fi
+# Every name an example site declares external is needed: without it the
+# site no longer checks, and the error names it (E0409).
+for s in sites/*/; do
+    s=${s%/}
+    names=$(python3 - "$s/site.crown" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+m = re.search(r'^external \{\n(.*?)^\}', t, re.S | re.M)
+print("\n".join(re.findall(r'"([^"]+)"', m.group(1)) if m else []))
+PY
+)
+    [ -n "$names" ] || { bad "$s declares nothing external"; continue; }
+    while IFS= read -r n; do
+        rm -rf "$TMP/ext-site" && cp -r "$s" "$TMP/ext-site"
+        python3 - "$TMP/ext-site/site.crown" "$n" <<'PY'
+import re, sys
+p, n = sys.argv[1], sys.argv[2]
+t = open(p).read()
+m = re.search(r'^external \{\n.*?^\}', t, re.S | re.M)
+block = re.sub(r'"%s",?\s*' % re.escape(n), "", m.group(0), count=1)
+open(p, "w").write(t[:m.start()] + block + t[m.end():])
+PY
+        run_crownc "$TMP/ext.out" check "$TMP/ext-site"
+        st=$?
+        [ "$st" = 1 ] && grep -q "error\[E0409\]: .* \"$n\" is needed by" "$TMP/ext.out" && ok ||
+            { bad "$s without the external \"$n\": status $st, no E0409 naming it"; head -5 "$TMP/ext.out"; }
+    done <<<"$names"
+done
 # A tenant namespace, labelled as the v0.15.0 operator labels it, gets the
 # Secrets its instances look up there (forge/ingresses.go,
 # forge/virtualmachines.go), cloned from originals the tree holds; a
