@@ -67,13 +67,19 @@ static void json_value(const Value *v, StrBuf *out, bool mask)
 /* A chart as the site sets it; its secret values are masked. The
  * objects that deliver it (HelmRepository and HelmRelease, or an Argo CD
  * Application) depend on the engine, and are build's. */
-static void print_chart(const Component *c, StrBuf *out)
+/* `{"component":...,"layer":...`, the start of every line. */
+static void line_start(const Component *c, StrBuf *out)
 {
     sb_reset(out);
     sb_puts(out, "{\"component\":");
     json_string(out, c->decl->name, strlen(c->decl->name));
     sb_puts(out, ",\"layer\":");
     json_string(out, c->layer, strlen(c->layer));
+}
+
+static void print_chart(const Component *c, StrBuf *out)
+{
+    line_start(c, out);
     if (c->ns) {
         sb_puts(out, ",\"namespace\":");
         json_string(out, c->ns, strlen(c->ns));
@@ -97,11 +103,7 @@ static void print_manifests(const char *site, const ComponentList *l)
         }
         objects += c->nmanifests;
         for (size_t m = 0; m < c->nmanifests; m++) {
-            sb_reset(&out);
-            sb_puts(&out, "{\"component\":");
-            json_string(&out, c->decl->name, strlen(c->decl->name));
-            sb_puts(&out, ",\"layer\":");
-            json_string(&out, c->layer, strlen(c->layer));
+            line_start(c, &out);
             sb_puts(&out, ",\"object\":");
             const Manifest *mf = &c->manifests[m];
             json_object(mf->obj, &out, strcmp(mf->kind, "Secret") == 0, false);

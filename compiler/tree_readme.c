@@ -18,7 +18,7 @@ bool tree_git_over_ssh(const char *url)
     return strstr(url, "://") == NULL && colon && memchr(url, '@', (size_t)(colon - url));
 }
 
-static void flux_steps(Build *b, StrBuf *r, const char *layers, int *step)
+static void flux_steps(Build *b, StrBuf *r, int *step)
 {
     const char *url = tb_field_text(b->gitops, "url");
     const char *site = b->t->site;
@@ -35,7 +35,6 @@ static void flux_steps(Build *b, StrBuf *r, const char *layers, int *step)
         sb_printf(r, "%d. If the repository is private, create a Secret with its credentials\n"
                      "   in `flux-system` and name it in `gitops/gitrepository.yaml`\n"
                      "   (`spec.secretRef`).\n", (*step)++);
-    (void)layers;
 }
 
 static void flux_apply(Build *b, StrBuf *r, const char *layers, int *step)
@@ -61,9 +60,8 @@ static void argo_steps(Build *b, StrBuf *r, const char *layers, int *step)
                  "   Argo CD and its credentials (`argocd repo add URL ...`).\n", (*step)++);
 }
 
-static void argo_apply(Build *b, StrBuf *r, const char *layers, int *step)
+static void argo_apply(Build *b, StrBuf *r, int *step)
 {
-    (void)layers;
     sb_printf(r, "%d. Apply the root Application once; Argo CD syncs everything else:\n\n"
                  "       kubectl apply -f %s/gitops/root.yaml\n", (*step)++, b->t->prefix);
 }
@@ -179,7 +177,7 @@ void tree_bootstrap_readme(Build *b)
                   "       git push %s %s\n\n", step++, branch ? branch : "main",
               tb_field_text(b->gitops, "url"), branch ? branch : "main");
     if (b->flux)
-        flux_steps(b, &r, lay, &step);
+        flux_steps(b, &r, &step);
     else
         argo_steps(b, &r, lay, &step);
     if (has_sealed(b))
@@ -188,7 +186,7 @@ void tree_bootstrap_readme(Build *b)
     if (b->flux)
         flux_apply(b, &r, lay, &step);
     else {
-        argo_apply(b, &r, lay, &step);
+        argo_apply(b, &r, &step);
         argo_secret_values(b, &r);
     }
     tb_add_file(b, "bootstrap/README.md", r.data, r.len);
