@@ -11,12 +11,20 @@
 
 void cli_error(const char *fmt, ...)
 {
+    /* Paths and names in a message come from the user: cleaned like a
+     * diagnostic, so none of them can drive the terminal. */
     va_list ap;
     va_start(ap, fmt);
-    fputs("crownc: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char buf[2048];
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    StrBuf out;
+    sb_init(&out);
+    sb_puts(&out, "crownc: ");
+    term_clean(&out, buf, n < 0 ? 0 : (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
+    sb_putc(&out, '\n');
+    fwrite(out.data, 1, out.len, stderr);
+    sb_free(&out);
 }
 
 /* Colour only on a terminal, never when NO_COLOR is set (no-color.org). */
@@ -64,6 +72,16 @@ int cli_value_option(const char *name, const char **out, int argc, char **argv, 
 int cli_stdlib_option(const char **dir, int argc, char **argv, int *i)
 {
     return cli_value_option("--stdlib", dir, argc, argv, i);
+}
+
+int cli_engine_option(const char **engine, int argc, char **argv, int *i)
+{
+    int r = cli_value_option("--engine", engine, argc, argv, i);
+    if (r > 0 && strcmp(*engine, "flux") != 0 && strcmp(*engine, "argocd") != 0) {
+        cli_error("unknown --engine '%s' (flux or argocd)", *engine);
+        return -1;
+    }
+    return r;
 }
 
 int cli_render_option(CliOptions *o, int argc, char **argv, int *i)

@@ -23,6 +23,9 @@ int cli_render_option(CliOptions *o, int argc, char **argv, int *i);
 /* Parses --stdlib DIR (or --stdlib=DIR) at argv[*i] into *dir, the same
  * way: 1 consumed, 0 not this option, -1 no value (message printed). */
 int cli_stdlib_option(const char **dir, int argc, char **argv, int *i);
+/* Parses --engine E, which must be flux or argocd: a typo is a usage
+ * error before any work, not a diagnostic after the whole check. */
+int cli_engine_option(const char **engine, int argc, char **argv, int *i);
 /* The same for any option NAME with a value (NAME VALUE or NAME=VALUE). */
 int cli_value_option(const char *name, const char **out, int argc, char **argv, int *i);
 /* Prints diags to stderr (or stdout for --format=json) as o asks. */

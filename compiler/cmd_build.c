@@ -31,14 +31,15 @@ static const char usage[] =
 
 static int parse(CliOptions *o, int argc, char **argv, BuildOptions *b)
 {
-    static const char *const names[] = {"--out",    "--repo",       "--branch", "--author",
-                                        "--date",   "--engine",     "--master-key",
-                                        "--secrets"};
+    static const char *const names[] = {"--out",  "--repo",       "--branch", "--author",
+                                        "--date", "--master-key", "--secrets"};
     for (int i = 0; i < argc; i++) {
-        const char **slots[] = {&b->out,    &b->repo,   &b->branch,     &b->author,
-                                &b->date,   &b->engine, &b->master_key, &b->secrets};
+        const char **slots[] = {&b->out,  &b->repo,       &b->branch, &b->author,
+                                &b->date, &b->master_key, &b->secrets};
         int r = cli_stdlib_option(&b->stdlib, argc, argv, &i);
-        for (size_t k = 0; r == 0 && k < 8; k++)
+        if (r == 0)
+            r = cli_engine_option(&b->engine, argc, argv, &i);
+        for (size_t k = 0; r == 0 && k < 7; k++)
             r = cli_value_option(names[k], slots[k], argc, argv, &i);
         if (r == 0 && argv[i][0] == '-')
             r = cli_render_option(o, argc, argv, &i);
@@ -85,6 +86,11 @@ static bool identity(const BuildOptions *b, GitOutIdentity *who, char **name, ch
     long long t = strtoll(date, &end, 10);
     if (!*date || *end || errno || t < 0) {
         cli_error("build: '%s' is not a date in seconds since the epoch", date);
+        return false;
+    }
+    char err[256];
+    if (gitout_check_time((int64_t)t, err, sizeof err) != GITOUT_OK) {
+        cli_error("build: %s %s: %s", b->date ? "--date" : "SOURCE_DATE_EPOCH", date, err);
         return false;
     }
     *who = (GitOutIdentity){*name, *email, (int64_t)t, 0};
@@ -140,23 +146,16 @@ static char *message(const Program *p, const Tree *t, const char *cert, const Gi
 
 /* ---- the two destinations ---- */
 
-static int to_repo(const BuildOptions *b, const SiteBuild *sb)
+static int to_repo(const BuildOptions *b, const SiteBuild *sb, const GitOutIdentity *who)
 {
     const Program *p = &sb->program;
     const Tree *t = &sb->tree;
-    GitOutIdentity who;
-    char *name = NULL, *email = NULL;
-    if (!identity(b, &who, &name, &email)) {
-        free(name);
-        free(email);
-        return EXIT_USAGE;
-    }
     GitOutFile *files = calloc(t->len ? t->len : 1, sizeof *files);
     if (!files)
         abort();
     for (size_t i = 0; i < t->len; i++)
         files[i] = (GitOutFile){t->files[i].path, t->files[i].data, t->files[i].len};
-    GitOutRequest req = {b->repo, false, b->branch, t->prefix, files, t->len};
+    GitOutRequest req = {b->repo, true, b->branch, t->prefix, files, t->len};
     GitOutPlan *plan = NULL;
     char err[512];
     int status = EXIT_OK;
@@ -166,7 +165,7 @@ static int to_repo(const BuildOptions *b, const SiteBuild *sb)
     } else if (st == GITOUT_OK) {
         char *msg = message(p, t, sb->cert, gitout_plan_changes(plan));
         char commit[GITOUT_ID_SIZE];
-        st = gitout_publish(plan, &who, msg, commit, err, sizeof err);
+        st = gitout_publish(plan, who, msg, commit, err, sizeof err);
         if (st == GITOUT_OK)
             fprintf(stderr, "crownc: %s: committed %s (%.*s)\n", t->site, commit,
                     (int)strcspn(msg, "\n"), msg);
@@ -178,8 +177,6 @@ static int to_repo(const BuildOptions *b, const SiteBuild *sb)
     }
     gitout_plan_free(plan);
     free(files);
-    free(name);
-    free(email);
     return status;
 }
 
@@ -210,9 +207,20 @@ int cmd_build(CliOptions *o, int argc, char **argv)
     SiteBuild sb;
     char err[512];
     PrevTree prev;
+    /* The commit's identity and date are options: wrong ones are usage
+     * errors before any work. */
+    GitOutIdentity who = {0};
+    char *name = NULL, *email = NULL;
+    if (b.repo && !identity(&b, &who, &name, &email)) {
+        free(name);
+        free(email);
+        return EXIT_USAGE;
+    }
     if (b.repo) {
         if (!prev_tree_git(&prev, b.repo, b.branch, err, sizeof err)) {
             cli_error("build: %s", err);
+            free(name);
+            free(email);
             return EXIT_USAGE;
         }
     } else {
@@ -227,7 +235,7 @@ int cmd_build(CliOptions *o, int argc, char **argv)
     } else {
         if (built == SITE_BUILT) {
             sealing_note(&sb);
-            status = b.repo ? to_repo(&b, &sb) : to_dir(&b, &sb.tree);
+            status = b.repo ? to_repo(&b, &sb, &who) : to_dir(&b, &sb.tree);
         } else {
             status = EXIT_DIAG;
         }
@@ -238,5 +246,7 @@ int cmd_build(CliOptions *o, int argc, char **argv)
     }
     prev_tree_free(&prev);
     site_build_free(&sb);
+    free(name);
+    free(email);
     return status;
 }

@@ -53,7 +53,7 @@ static int parse_one(CliOptions *o, int argc, char **argv, int *i, DiffOptions *
     if (r == 0)
         r = cli_value_option("--branch", &d->branch, argc, argv, i);
     if (r == 0)
-        r = cli_value_option("--engine", &d->engine, argc, argv, i);
+        r = cli_engine_option(&d->engine, argc, argv, i);
     if (r == 0)
         r = cli_value_option("--master-key", &d->master_key, argc, argv, i);
     if (r == 0)

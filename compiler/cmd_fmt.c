@@ -1,6 +1,8 @@
 /* cmd_fmt.c — `crownc fmt`: print, check or rewrite files in canonical
  * layout. A file is only ever replaced by text that parses back to the
  * same tree, and only through an atomic rename. */
+#define _XOPEN_SOURCE 700 /* realpath */
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +35,7 @@ static bool same_meaning(const Unit *u, const StrBuf *text)
     return ok;
 }
 
-static int write_atomic(const char *path, const StrBuf *text)
+static int write_atomic_at(const char *path, const StrBuf *text)
 {
     struct stat st;
     mode_t mode = 0644;
@@ -72,6 +74,18 @@ static int write_atomic(const char *path, const StrBuf *text)
     }
     free(tmp);
     return ok ? 0 : -1;
+}
+
+/* A symbolic link stays one: the file it points at is what is rewritten,
+ * in its own directory, so the rename replaces the target. */
+static int write_atomic(const char *named, const StrBuf *text)
+{
+    char *path = realpath(named, NULL);
+    if (!path)
+        return -1;
+    int rc = write_atomic_at(path, text);
+    free(path);
+    return rc;
 }
 
 static int format_one(const CliOptions *o, const FmtMode *m, const char *path, unsigned id)

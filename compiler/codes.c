@@ -119,6 +119,11 @@ static const CodeInfo codes[] = {
      "    }\n\n"
      "Any other attribute has no meaning in a check. A check without a code\n"
      "reports under E0500."},
+    {"E0107", "invalid component name",
+     "A component's name becomes the directory of its objects, the name of its\n"
+     "Helm release and part of the GitOps objects' names (SITE-COMPONENT), so it\n"
+     "is a Kubernetes label: lowercase letters, digits and inner '-', at most 63\n"
+     "characters. Write `component lab-probe`, not `component Probe_X`."},
     {"E0201", "unknown name",
      "A name in an expression must be a `let` in this body or an enclosing one,\n"
      "a loop variable, a `let` of the standard library, or, where a reference,\n"
@@ -285,6 +290,12 @@ static const CodeInfo codes[] = {
      "does not list in `reference_kinds` (stdlib/components/kinds.crown), or a\n"
      "need is not of the form {kind = \"...\", name = \"...\"}. A misspelt kind\n"
      "would never match, so it is refused."},
+    {"E0411", "invalid apiVersion or kind",
+     "Every object's `apiVersion` is `v1` or GROUP/VERSION (`apps/v1`,\n"
+     "`cert-manager.io/v1`) and its `kind` is CamelCase (`Secret`, `ConfigMap`),\n"
+     "spelt exactly: no other case, no spaces around them. Kubernetes clients\n"
+     "differ in how they read other spellings, and a Secret that crownc did not\n"
+     "recognise as one would not be sealed, so they are refused."},
     {"E0500", "check failed",
      "A `check` of the standard library found a rule broken. The message, places\n"
      "and hint come from the check; checks that set a `code` report under their\n"

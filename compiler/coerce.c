@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "eval_internal.h"
+#include "k8sname.h"
 
 /* ---- text scalars ---- */
 
@@ -18,6 +19,8 @@ static bool alnum_lower(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && 
 /* A DNS-1123 label: what Kubernetes accepts as most object names. */
 static const char *check_name(const char *s, size_t n)
 {
+    if (k8s_label(s, n))
+        return NULL;
     if (n == 0)
         return "a name cannot be empty";
     if (n > 63)
@@ -25,9 +28,7 @@ static const char *check_name(const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         if (!alnum_lower(s[i]) && s[i] != '-')
             return "a name holds only lowercase letters, digits and '-'";
-    if (s[0] == '-' || s[n - 1] == '-')
-        return "a name starts and ends with a letter or a digit";
-    return NULL;
+    return "a name starts and ends with a letter or a digit";
 }
 
 static const char *check_hostname(const char *s, size_t n)

@@ -1,7 +1,9 @@
 #include "component.h"
+#include "k8sname.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const layers[] = {"crds", "operators", "config", "crownlabs", "workspaces",
                                      "tenants"};
@@ -323,29 +325,34 @@ static const Value *with_key(Eval *ev, const Value *obj, const char *key, const 
     return value_with_key(ev->ar, obj, key, v);
 }
 
-static bool dns_subdomain(const char *s)
+/* A namespace is also a directory of the tree; as a DNS label it has no
+ * dot, so "kustomization.yaml" or "x.yaml" cannot collide with the files
+ * beside it. */
+static bool name_ok(const Value *v, bool label)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n > 253)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        char c = s[i];
-        bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-        if (!alnum && c != '-' && c != '.')
-            return false;
-        bool edge = i == 0 || i == n - 1 || s[i - 1] == '.' || s[i + 1] == '.';
-        if (edge && !alnum)
-            return false;
-    }
-    return true;
+    return v && v->kind == V_STRING && (label ? k8s_label : k8s_subdomain)(v->u.str.s, v->u.str.len);
 }
 
-/* A namespace is a DNS label: no dots, at most 63 bytes. It is also a
- * directory of the tree, so "kustomization.yaml" or "x.yaml" would
- * collide with the files beside it. */
-static bool dns_label(const char *s)
+/* Kubernetes reads kind and apiVersion exactly: "secret" or "v1 " is not
+ * a Secret to crownc's sealing, but a client that folds case or spaces
+ * would apply it as one, in clear. Only canonical spellings pass. */
+static bool type_ok(Eval *ev, const Value *obj, const char *api, const char *kind)
 {
-    return strlen(s) <= 63 && !strchr(s, '.') && dns_subdomain(s);
+    const Value *a = value_get(obj, "apiVersion"), *k = value_get(obj, "kind");
+    bool api_ok = k8s_api_version(api, a->u.str.len), kind_ok = k8s_kind(kind, k->u.str.len);
+    /* "SECRET" is CamelCase too, and would escape the sealing. */
+    if (kind_ok && strcasecmp(kind, "Secret") == 0 && strcmp(kind, "Secret") != 0)
+        kind_ok = false;
+    if (api_ok && kind_ok)
+        return true;
+    const Value *bad = api_ok ? k : a;
+    Diag *d = eval_error(ev, "E0411", bad->at, "\"%s\" is not a Kubernetes %s", bad->u.str.s,
+                         api_ok ? "kind" : "apiVersion");
+    diag_set_hint(d, api_ok ? "a kind is CamelCase letters and digits, such as `Secret` or "
+                              "`ConfigMap`, spelt exactly"
+                            : "an apiVersion is `v1` or GROUP/VERSION such as `apps/v1`, "
+                              "lowercase, with nothing around it");
+    return false;
 }
 
 static bool cluster_scoped(Ctx *x, const char *kind)
@@ -394,12 +401,15 @@ static bool complete(Ctx *x, const Value *obj, const Node *blk, Span origin, Man
     const char *kind = text_at(x, obj, "kind", blk, "`kind`");
     if (!text_at(x, obj, "apiVersion", blk, "`apiVersion`") || !kind)
         return false;
+    if (!type_ok(ev, obj, text_at(x, obj, "apiVersion", blk, ""), kind))
+        return false;
     const char *name = text_at(x, meta, "name", blk, "`metadata { name = ... }`");
     if (!name)
         return false;
-    if (!dns_subdomain(name)) {
+    if (!name_ok(value_get(meta, "name"), false)) {
         Diag *d = eval_error(ev, "E0405", value_get(meta, "name")->at, "\"%s\" cannot name a "
-                             "%s: Kubernetes names are lowercase letters, digits, '-' and '.'",
+                             "%s: Kubernetes names are 1 to 253 bytes of lowercase letters, digits, "
+                             "'-' and '.'",
                              name, kind);
         diag_set_hint(d, "derive names from labels and usernames, which are checked names");
         return false;
@@ -418,7 +428,8 @@ static bool complete(Ctx *x, const Value *obj, const Node *blk, Span origin, Man
         }
         meta = with_key(ev, meta, "namespace", value_string(ev->ar, blk->span, ns, strlen(ns)));
     }
-    if (ns && !dns_label(ns)) {
+    bool own = nsv && nsv->kind == V_STRING;
+    if (ns && !(own ? name_ok(nsv, true) : k8s_label(ns, strlen(ns)))) {
         Diag *d = eval_error(ev, "E0405", nsv ? nsv->at : blk->span, "\"%s\" cannot name a "
                              "namespace", ns);
         diag_set_hint(d, "a namespace is a DNS label: lowercase letters, digits and inner '-', "

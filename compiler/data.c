@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "eval_internal.h"
+#include "utf8.h"
 
 enum { YAML_MAX_NODES = 1000000, YAML_MAX_DEPTH = 256 };
 
@@ -95,15 +96,26 @@ static DataFile *open_data(Eval *ev, const Value *path, const Node *at, int kind
     return df;
 }
 
-static bool text_ok(Eval *ev, const Source *src)
+/* A data file is text: a NUL or a byte that is not UTF-8 is refused at
+ * its line and column, before any of it becomes a string (a NUL would cut
+ * a name short for every check that reads up to it). code is the reader's. */
+static bool text_ok(Eval *ev, const Source *src, const char *code)
 {
     const char *nul = memchr(src->text, '\0', src->len);
-    if (nul) {
-        eval_error(ev, "E0302", source_span(src, (size_t)(nul - src->text),
-                   (size_t)(nul - src->text) + 1), "the file contains a NUL byte");
+    size_t bad = utf8_invalid_at(src->text, nul ? (size_t)(nul - src->text) : src->len);
+    if (!nul && bad == src->len)
+        return true;
+    Span at = source_span(src, bad, bad + 1);
+    if (nul && bad == (size_t)(nul - src->text)) {
+        Diag *d = eval_error(ev, code, at, "the file contains a NUL byte");
+        diag_set_hint(d, "a data file is text: a NUL byte is not part of any value");
         return false;
     }
-    return true;
+    Diag *d = eval_error(ev, code, at, "the file is not valid UTF-8 (byte 0x%02X)",
+                         (unsigned char)src->text[bad]);
+    diag_set_hint(d, "a data file is UTF-8 text: save it as UTF-8 (for example with "
+                     "`iconv -f latin1 -t utf-8`)");
+    return false;
 }
 
 /* ---- csv ---- */
@@ -255,7 +267,7 @@ const Value *data_csv(Eval *ev, const Value *path, const Node *at)
         return NULL;
     if (!df->done) {
         df->done = true;
-        df->value = text_ok(ev, df->src) ? parse_csv(ev, df->src) : NULL;
+        df->value = text_ok(ev, df->src, "E0302") ? parse_csv(ev, df->src) : NULL;
     }
     return df->value;
 }
@@ -268,17 +280,28 @@ typedef struct Yaml {
     yaml_document_t *doc;
     size_t visited;
     bool failed;
+    /* The last mark placed: marks mostly come in document order, so the
+     * next one is found by walking on from it, not from its line's start
+     * (one long line of flow YAML would cost its length per node). */
+    size_t at_line, at_col, at_off;
 } Yaml;
 
 /* libyaml marks count characters from the start of the line. */
-static Span mark_span(const Yaml *y, yaml_mark_t m)
+static Span mark_span(Yaml *y, yaml_mark_t m)
 {
     const Source *s = y->src;
     size_t line = m.line < s->nlines ? m.line : s->nlines - 1;
-    size_t off = s->lines[line];
-    for (size_t col = 0; col < m.column && off < s->len && s->text[off] != '\n'; off++)
+    size_t off = s->lines[line], col = 0;
+    if (line == y->at_line && m.column >= y->at_col && y->at_off >= off) {
+        off = y->at_off;
+        col = y->at_col;
+    }
+    for (; col < m.column && off < s->len && s->text[off] != '\n'; off++)
         if (((unsigned char)s->text[off + 1] & 0xC0) != 0x80)
             col++;
+    y->at_line = line;
+    y->at_col = col;
+    y->at_off = off;
     return source_span(s, off, off);
 }
 
@@ -290,12 +313,29 @@ static bool plain_is(const char *s, const char *const *words)
     return false;
 }
 
+/* Escapes ("\0", "\x00", "\uD800") make what the file's bytes are not:
+ * a scalar, key or value, is text too. */
+static bool scalar_text_ok(Yaml *y, yaml_node_t *node)
+{
+    const char *s = (const char *)node->data.scalar.value;
+    size_t n = node->data.scalar.length;
+    if (!memchr(s, '\0', n) && utf8_invalid_at(s, n) == n)
+        return true;
+    Diag *d = eval_error(y->ev, "E0303", mark_span(y, node->start_mark), "this string holds %s",
+                         memchr(s, '\0', n) ? "a NUL character" : "text that is not UTF-8");
+    diag_set_hint(d, "strings of a data file are text: remove the escape");
+    y->failed = true;
+    return false;
+}
+
 static const Value *scalar(Yaml *y, yaml_node_t *node)
 {
     const char *s = (const char *)node->data.scalar.value;
     size_t n = node->data.scalar.length;
     Span at = mark_span(y, node->start_mark);
     Arena *ar = y->ev->ar;
+    if (!scalar_text_ok(y, node))
+        return NULL;
     if (node->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
         static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
         static const char *const trues[] = {"true", "True", "TRUE", NULL};
@@ -342,6 +382,8 @@ static const Value *mapping(Yaml *y, yaml_node_t *node, int depth)
                        "a mapping key must be a plain value");
             return NULL;
         }
+        if (!scalar_text_ok(y, k))
+            return NULL;
         const char *key = (const char *)k->data.scalar.value;
         Span kat = mark_span(y, k->start_mark);
         for (size_t i = 0; i < keys.len; i++) {
@@ -382,8 +424,44 @@ static const Value *yaml_value(Yaml *y, yaml_node_t *node, int depth)
     }
 }
 
+/* libyaml keeps state per open collection and rescans it per token, so a
+ * document nested 200,000 deep costs minutes to load before the depth is
+ * seen. Its events are read first, and reading stops at the limit. A
+ * syntax error is left for the load to report. */
+static bool shallow_enough(Eval *ev, const Source *src)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        abort();
+    yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
+    int depth = 0;
+    bool ok = true, done = false;
+    while (ok && !done) {
+        yaml_event_t e;
+        if (!yaml_parser_parse(&parser, &e))
+            break;
+        if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT)
+            depth++;
+        else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT)
+            depth--;
+        done = e.type == YAML_STREAM_END_EVENT;
+        if (depth > YAML_MAX_DEPTH) {
+            Yaml y = {ev, src, NULL, 0, false, 0, 0, 0};
+            Diag *d = eval_error(ev, "E0303", mark_span(&y, e.start_mark), "the document "
+                                 "nests more than %d levels deep", YAML_MAX_DEPTH);
+            diag_set_hint(d, "a data file is a shallow table of records");
+            ok = false;
+        }
+        yaml_event_delete(&e);
+    }
+    yaml_parser_delete(&parser);
+    return ok;
+}
+
 static const Value *parse_yaml(Eval *ev, const Source *src)
 {
+    if (!shallow_enough(ev, src))
+        return NULL;
     yaml_parser_t parser;
     yaml_document_t doc;
     if (!yaml_parser_initialize(&parser))
@@ -391,7 +469,7 @@ static const Value *parse_yaml(Eval *ev, const Source *src)
     yaml_parser_set_input_string(&parser, (const unsigned char *)src->text, src->len);
     const Value *v = NULL;
     if (!yaml_parser_load(&parser, &doc)) {
-        Yaml y = {ev, src, NULL, 0, false};
+        Yaml y = {ev, src, NULL, 0, false, 0, 0, 0};
         Diag *d = eval_error(ev, "E0303", mark_span(&y, parser.problem_mark), "invalid YAML: %s",
                              parser.problem ? parser.problem : "unreadable document");
         /* The problem is often found far from its cause (an unclosed `[` is
@@ -401,7 +479,7 @@ static const Value *parse_yaml(Eval *ev, const Source *src)
         yaml_parser_delete(&parser);
         return NULL;
     }
-    Yaml y = {ev, src, &doc, 0, false};
+    Yaml y = {ev, src, &doc, 0, false, 0, 0, 0};
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     v = root ? yaml_value(&y, root, 0) : value_null(ev->ar, source_span(src, 0, 0));
     yaml_document_delete(&doc);
@@ -416,7 +494,7 @@ const Value *data_yaml(Eval *ev, const Value *path, const Node *at)
         return NULL;
     if (!df->done) {
         df->done = true;
-        df->value = text_ok(ev, df->src) ? parse_yaml(ev, df->src) : NULL;
+        df->value = text_ok(ev, df->src, "E0303") ? parse_yaml(ev, df->src) : NULL;
     }
     return df->value;
 }
@@ -428,7 +506,7 @@ const Value *data_file(Eval *ev, const Value *path, const Node *at)
         return NULL;
     if (!df->done) {
         df->done = true;
-        df->value = text_ok(ev, df->src)
+        df->value = text_ok(ev, df->src, "E0301")
                         ? value_string(ev->ar, source_span(df->src, 0, df->src->len),
                                        df->src->text, df->src->len)
                         : NULL;

@@ -1,4 +1,5 @@
 #include "decl.h"
+#include "k8sname.h"
 
 #include <regex.h>
 #include <stdlib.h>
@@ -210,6 +211,15 @@ void decl_collect(DeclTable *t, Arena *ar, const NodeList *items, DiagList *diag
         for (size_t j = 0; j < 5; j++)
             if (strcmp(b->name.s, keywords[j]) == 0)
                 k = kinds[j];
+        /* A component's name becomes a directory, a release and a part of
+         * the gitops objects' names: it is a Kubernetes label itself. */
+        if (k == D_COMPONENT && !k8s_label(name, strlen(name))) {
+            Diag *g = diag_error(diags, "E0107", b->a->span, "`%s` cannot name a component",
+                                 name);
+            diag_set_hint(g, "a component's name is lowercase letters, digits and inner '-', "
+                             "at most 63 characters, like `lab-probe`");
+            continue;
+        }
         Decl *d = new_decl(ar, k, name, doc_of(ar, b->b), b);
         switch (k) {
         case D_SCHEMA: collect_fields(d, ar, &b->list, diags); break;

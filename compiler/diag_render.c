@@ -1,4 +1,5 @@
 #include "diag_render.h"
+#include "utf8.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -29,18 +30,32 @@ static void paint(Painter *p, const char *style, const char *text)
         sb_puts(p->out, C_RESET);
 }
 
-/* Copies text, replacing control characters so that nothing in a source
- * file or message can drive the terminal. */
-static void put_clean(StrBuf *out, const char *s, size_t n)
+/* Code points a terminal acts on or that reorder or break what it shows:
+ * C0 and C1 controls (CSI is U+009B), DEL, the line and paragraph
+ * separators and the bidirectional overrides and isolates. */
+static bool drives_terminal(long cp)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\t')
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
+           (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0x200e || cp == 0x200f || cp == 0x061c;
+}
+
+/* Copies text, replacing control characters (and bytes that are not
+ * UTF-8) so that nothing in a source file or message can drive the
+ * terminal. */
+void term_clean(StrBuf *out, const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t len;
+        long cp = utf8_decode(u + i, n - i, &len);
+        if (cp == '\t')
             sb_repeat(out, ' ', TAB_WIDTH);
-        else if (c < 0x20 || c == 0x7f)
+        else if (cp < 0 || drives_terminal(cp))
             sb_putc(out, '?');
         else
-            sb_putc(out, (char)c);
+            sb_putn(out, s + i, len);
+        i += len;
     }
 }
 
@@ -133,7 +148,7 @@ static void snippet(Painter *p, const DiagLabel *lab, int gw, bool primary, Seve
     paint(p, C_BLUE, "| ");
     if (cut_left)
         sb_puts(p->out, "...");
-    put_clean(p->out, line + from, to - from);
+    term_clean(p->out, line + from, to - from);
     if (cut_right)
         sb_puts(p->out, "...");
     sb_rtrim(p->out);
@@ -145,7 +160,7 @@ static void snippet(Painter *p, const DiagLabel *lab, int gw, bool primary, Seve
     sb_repeat(&marks, primary ? '^' : '-', mark_w);
     if (lab->message) {
         sb_putc(&marks, ' ');
-        put_clean(&marks, lab->message, strlen(lab->message));
+        term_clean(&marks, lab->message, strlen(lab->message));
     }
     paint(p, primary ? (sev == SEV_ERROR ? C_RED : C_YELLOW) : C_BLUE, marks.data);
     sb_free(&marks);
@@ -173,7 +188,7 @@ static void render_human_one(Painter *p, const Diag *d)
     if (p->color)
         sb_puts(p->out, C_BOLD);
     sb_puts(p->out, ": ");
-    put_clean(p->out, d->message, strlen(d->message));
+    term_clean(p->out, d->message, strlen(d->message));
     if (p->color)
         sb_puts(p->out, C_RESET);
     sb_putc(p->out, '\n');
@@ -193,7 +208,7 @@ static void render_human_one(Painter *p, const Diag *d)
         gutter(p, gw, "= ");
         paint(p, C_CYAN, "hint");
         sb_puts(p->out, ": ");
-        put_clean(p->out, d->hint, strlen(d->hint));
+        term_clean(p->out, d->hint, strlen(d->hint));
         sb_putc(p->out, '\n');
     }
     sb_putc(p->out, '\n');

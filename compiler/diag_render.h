@@ -19,6 +19,11 @@ typedef struct RenderOptions {
 /* Renders l (sorted by the caller) into out. */
 void diag_render(const DiagList *l, const RenderOptions *opt, StrBuf *out);
 
+/* Appends s[0..n) with every code point that could drive a terminal (C0
+ * and C1 controls, line separators, bidirectional controls) and every
+ * byte that is not UTF-8 replaced by '?', a tab by spaces. */
+void term_clean(StrBuf *out, const char *s, size_t n);
+
 /* Appends s as a JSON string literal. */
 void json_string(StrBuf *out, const char *s, size_t n);
 

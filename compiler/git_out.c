@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include <git2.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
 
 #include "strbuf.h"
 
@@ -141,6 +143,85 @@ const char *gitout_path_problem(const char *path)
     }
 }
 
+static GitOutStatus lib_init(char *err, size_t errlen);
+
+/* ---- the commit time -------------------------------------------------- */
+
+/* The time the committer line of buf says, or -1. */
+static int64_t committer_time(const char *buf)
+{
+    const char *line = strstr(buf, "\ncommitter ");
+    const char *gt = line ? strchr(line, '>') : NULL;
+    if (!gt || gt[1] != ' ')
+        return -1;
+    char *end;
+    errno = 0;
+    long long t = strtoll(gt + 2, &end, 10);
+    return errno || *end != ' ' ? -1 : (int64_t)t;
+}
+
+/* Formats a commit at time t in a repository that lives in memory and
+ * reads the time back: whatever the linked libgit2 does with a large time
+ * (some versions write it as 32 bits), only a faithful one is taken. */
+static bool time_round_trips(int64_t t, int64_t *written)
+{
+    git_odb *odb = NULL;
+    git_odb_backend *mem = NULL;
+    git_repository *repo = NULL;
+    git_treebuilder *tb = NULL;
+    git_tree *tree = NULL;
+    git_signature *sig = NULL;
+    git_buf buf = {0};
+    git_oid id;
+    /* Counted by libgit2: safe whether or not the caller has initialised. */
+    if (git_libgit2_init() < 0) {
+        *written = -1;
+        return false;
+    }
+    bool ok = git_odb_new(&odb) == 0 && git_mempack_new(&mem) == 0 &&
+              git_odb_add_backend(odb, mem, 1) == 0;
+    if (!ok && mem)
+        mem->free(mem);
+    ok = ok && git_repository_wrap_odb(&repo, odb) == 0 &&
+         git_treebuilder_new(&tb, repo, NULL) == 0 && git_treebuilder_write(&id, tb) == 0 &&
+         git_tree_lookup(&tree, repo, &id) == 0 &&
+         git_signature_new(&sig, "t", "t", (git_time_t)t, 0) == 0 &&
+         git_commit_create_buffer(&buf, repo, sig, sig, NULL, "t", tree, 0, NULL) == 0;
+    *written = ok ? committer_time(buf.ptr) : -1;
+    git_buf_dispose(&buf);
+    git_signature_free(sig);
+    git_tree_free(tree);
+    git_treebuilder_free(tb);
+    git_repository_free(repo);
+    git_odb_free(odb);
+    git_libgit2_shutdown();
+    return ok && *written == t;
+}
+
+GitOutStatus gitout_check_time(int64_t t, char *err, size_t errlen)
+{
+    if (t < 0)
+        return fail(err, errlen, GITOUT_INVALID, "the commit time is before 1970");
+    GitOutStatus st = lib_init(err, errlen);
+    if (st != GITOUT_OK)
+        return st;
+    int64_t written;
+    if (!time_round_trips(t, &written)) {
+        /* The latest date that is written as given, for the message. */
+        int64_t lo = 0, hi = t, w;
+        while (hi - lo > 1) {
+            int64_t mid = lo + (hi - lo) / 2;
+            *(time_round_trips(mid, &w) ? &lo : &hi) = mid;
+        }
+        st = fail(err, errlen, GITOUT_INVALID,
+                  "the date %lld would be written as %lld by this libgit2 (%s): the latest "
+                  "date it writes as given is %lld",
+                  (long long)t, (long long)written, LIBGIT2_VERSION, (long long)lo);
+    }
+    git_libgit2_shutdown();
+    return st;
+}
+
 static bool identity_text_ok(const char *s)
 {
     if (!s || !*s)
@@ -161,8 +242,12 @@ static GitOutStatus check_identity(const GitOutIdentity *who, char *err, size_t 
         return fail(err, errlen, GITOUT_INVALID,
                     "the commit identity needs a name and an email without '<', '>' or "
                     "control characters");
+    int64_t written;
     if (who->time < 0)
         return fail(err, errlen, GITOUT_INVALID, "the commit time is before 1970");
+    if (!time_round_trips(who->time, &written))
+        return fail(err, errlen, GITOUT_INVALID, "the commit time %lld would be written as "
+                    "%lld", (long long)who->time, (long long)written);
     if (who->offset <= -24 * 60 || who->offset >= 24 * 60)
         return fail(err, errlen, GITOUT_INVALID,
                     "the time zone offset %d is not within a day (minutes east of UTC)",
@@ -333,6 +418,31 @@ static GitOutStatus open_repo(const GitOutRequest *req, bool create, git_reposit
     if (!create)
         return fail(err, errlen, GITOUT_ERROR, "%s is not a git repository", req->repo);
     return create_repo(req, out, err, errlen);
+}
+
+/* Like git's receive.denyCurrentBranch: a commit to the branch a work
+ * tree has checked out would leave that work tree and its index behind,
+ * and the next `git commit -a` there would undo the build. */
+static GitOutStatus check_not_checked_out(git_repository *repo, const char *refname,
+                                          const char *path, char *err, size_t errlen)
+{
+    bool out = false;
+    git_reference *head = NULL, *ref = NULL;
+    if (!git_repository_is_bare(repo) && git_reference_lookup(&head, repo, "HEAD") == 0 &&
+        git_reference_type(head) == GIT_REFERENCE_SYMBOLIC)
+        out = strcmp(git_reference_symbolic_target(head), refname) == 0;
+    /* Linked work trees (git worktree add) count too, bare or not. */
+    if (!out && git_reference_lookup(&ref, repo, refname) == 0)
+        out = git_branch_is_checked_out(ref) == 1;
+    git_reference_free(head);
+    git_reference_free(ref);
+    if (!out)
+        return GITOUT_OK;
+    return fail(err, errlen, GITOUT_INVALID,
+                "%s has %s checked out in a work tree: a commit there would leave the work "
+                "tree and its index behind the branch (hint: build into a bare repository, "
+                "such as one made by `git clone --bare`, into another --branch, or with --out)",
+                path, refname + strlen("refs/heads/"));
 }
 
 /* The branch as read at the start: the parent of the commit and the value
@@ -653,6 +763,8 @@ static GitOutStatus work_start(const GitOutRequest *req, bool create, Work *w, c
         w->n = req->nfiles;
         st = open_repo(req, create, &w->repo, err, errlen);
     }
+    if (st == GITOUT_OK && create)
+        st = check_not_checked_out(w->repo, w->refname, req->repo, err, errlen);
     if (st == GITOUT_OK)
         st = read_tip(w->repo, w->refname, &w->tip, err, errlen);
     if (st == GITOUT_OK)

@@ -100,6 +100,11 @@ typedef struct GitOutChanges {
     size_t nadded, nchanged, nremoved;
 } GitOutChanges;
 
+/* GITOUT_OK when the linked libgit2 writes time t (seconds since the
+ * epoch) into a commit as given; GITOUT_INVALID with the latest time it
+ * does write faithfully in err otherwise. Touches no repository. */
+GitOutStatus gitout_check_time(int64_t t, char *err, size_t errlen);
+
 /* The outcome of gitout_commit. commit is the new tip, or the unchanged
  * tip on GITOUT_UNCHANGED; parent is the previous tip, "" when the branch
  * was unborn. changes holds paths only. */

@@ -2,10 +2,13 @@
 #include "source.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static void index_lines(Source *s)
 {
@@ -92,10 +95,27 @@ SourceStatus source_load(const char *path, Source **out, char *err, size_t errle
     *out = NULL;
     *size_out = 0;
     int is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f)
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer. Only regular
+     * files are read (standard input excepted, when asked for by "-"): a
+     * FIFO, a device or a socket could block or never end. */
+    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
         return io_error(err, errlen, path, strerror(errno));
     struct stat st;
+    if (!is_stdin && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        bool dir = S_ISDIR(st.st_mode);
+        close(fd);
+        return io_error(err, errlen, path, dir ? "is a directory, not a file"
+                                               : "is not a regular file (a FIFO, a device or "
+                                                 "a socket), and only files are read");
+    }
+    if (!is_stdin)
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    FILE *f = is_stdin ? stdin : fdopen(fd, "rb");
+    if (!f) {
+        close(fd);
+        return io_error(err, errlen, path, strerror(errno));
+    }
     if (fstat(fileno(f), &st) == 0) {
         if (S_ISDIR(st.st_mode)) {
             if (!is_stdin)

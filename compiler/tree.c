@@ -421,13 +421,21 @@ static bool check_prefix(Build *b)
     return false;
 }
 
+/* The index lists every other file of the tree too: what `build --out`
+ * may replace is what an index there says crownc wrote (tree_write.c). */
 static void index_file(Build *b)
 {
     StrBuf j;
     sb_init(&j);
     sb_puts(&j, "{\n  \"site\": ");
     json_string(&j, b->t->site, strlen(b->t->site));
-    sb_printf(&j, ",\n  \"resources\": [%s\n  ]\n}\n", b->index.data ? b->index.data : "");
+    sb_printf(&j, ",\n  \"resources\": [%s\n  ],\n  \"files\": [",
+              b->index.data ? b->index.data : "");
+    for (size_t i = 0; i < b->t->len; i++) {
+        sb_puts(&j, i ? ",\n    " : "\n    ");
+        json_string(&j, b->t->files[i].path, strlen(b->t->files[i].path));
+    }
+    sb_puts(&j, "\n  ]\n}\n");
     tb_add_file(b, "crown.index.json", j.data, j.len);
     sb_free(&j);
 }
@@ -474,7 +482,6 @@ bool tree_build(Program *p, const char *engine, Tree *t)
     }
     unique_paths(&b);
     free(b.placed);
-    index_file(&b);
     tree_bootstrap_readme(&b);
     if (b.flux)
         tree_flux_wiring(&b);
@@ -482,6 +489,8 @@ bool tree_build(Program *p, const char *engine, Tree *t)
         tree_argo_wiring(&b);
     qsort(t->files, t->len, sizeof *t->files, by_path);
     kustomizations(&b);
+    qsort(t->files, t->len, sizeof *t->files, by_path);
+    index_file(&b);
     qsort(t->files, t->len, sizeof *t->files, by_path);
     sb_free(&b.index);
     return b.ok;

@@ -1,6 +1,7 @@
 /* tree_write.c — writing a tree below a directory (tree_write_dir). */
 #define _XOPEN_SOURCE 700 /* mkdtemp, nftw */
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <limits.h>
@@ -67,6 +68,179 @@ static bool write_all(const Tree *t, const char *root, char *err, size_t errlen)
     return true;
 }
 
+/* ---- what crownc may replace ---- */
+
+/* The paths an index says its tree holds, sorted. */
+typedef struct Listed {
+    char **paths;
+    size_t len, cap;
+} Listed;
+
+static void listed_free(Listed *l)
+{
+    for (size_t i = 0; i < l->len; i++)
+        free(l->paths[i]);
+    free(l->paths);
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One JSON string of the index at *p, as crownc writes them: only \" and
+ * \\ are escaped in a path. NULL for anything else. */
+static char *json_path(const char **p)
+{
+    const char *s = *p;
+    if (*s++ != '"')
+        return NULL;
+    size_t n = 0, cap = 64;
+    char *out = malloc(cap);
+    for (; *s && *s != '"'; s++) {
+        if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
+            s++;
+        else if (*s == '\\' || (unsigned char)*s < 0x20)
+            break;
+        if (n + 2 > cap && !(out = realloc(out, cap *= 2)))
+            abort();
+        out[n++] = *s;
+    }
+    if (*s != '"' || !n) {
+        free(out);
+        return NULL;
+    }
+    out[n] = '\0';
+    *p = s + 1;
+    return out;
+}
+
+/* The "files" list of an index crownc wrote; false when text is not one. */
+static bool parse_listed(const char *text, Listed *l)
+{
+    const char *p = strstr(text, "\n  \"files\": [");
+    if (!p || strncmp(text, "{\n  \"site\": ", 12) != 0)
+        return false;
+    p += strlen("\n  \"files\": [");
+    for (;;) {
+        p += strspn(p, " \n");
+        if (*p == ']')
+            break;
+        char *path = json_path(&p);
+        if (!path)
+            return false;
+        if (l->len == l->cap && !(l->paths = realloc(l->paths, (l->cap = 2 * l->cap + 8) *
+                                                                  sizeof *l->paths)))
+            abort();
+        l->paths[l->len++] = path;
+        p += strspn(p, " \n");
+        if (*p == ',')
+            p++;
+        else if (*p != ']')
+            return false;
+    }
+    qsort(l->paths, l->len, sizeof *l->paths, by_string);
+    return true;
+}
+
+static bool read_index(const char *target, Listed *l)
+{
+    size_t n = strlen(target) + sizeof "/crown.index.json";
+    char *path = malloc(n);
+    if (!path)
+        abort();
+    snprintf(path, n, "%s/crown.index.json", target);
+    struct stat st;
+    bool ok = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (64 << 20);
+    FILE *f = ok ? fopen(path, "rb") : NULL;
+    free(path);
+    if (!f)
+        return false;
+    char *text = malloc((size_t)st.st_size + 1);
+    if (!text)
+        abort();
+    ok = fread(text, 1, (size_t)st.st_size, f) == (size_t)st.st_size;
+    fclose(f);
+    text[ok ? st.st_size : 0] = '\0';
+    ok = ok && strlen(text) == (size_t)st.st_size && parse_listed(text, l);
+    free(text);
+    return ok;
+}
+
+static bool is_listed(const Listed *l, const char *rel)
+{
+    return strcmp(rel, "crown.index.json") == 0 ||
+           bsearch(&rel, l->paths, l->len, sizeof *l->paths, by_string) != NULL;
+}
+
+/* The first entry below root/rel that the index does not list, into
+ * bad (relative to root); false when there is none. Directories are
+ * crownc's when everything in them is. */
+static bool find_foreign(const char *root, const char *rel, const Listed *l, char *bad,
+                         size_t badlen)
+{
+    size_t n = strlen(root) + strlen(rel) + 2;
+    char *dir = malloc(n);
+    if (!dir)
+        abort();
+    snprintf(dir, n, *rel ? "%s/%s" : "%s%s", root, rel);
+    DIR *d = opendir(dir);
+    bool found = !d;
+    if (!d)
+        snprintf(bad, badlen, "%s", *rel ? rel : ".");
+    for (struct dirent *e; !found && (e = readdir(d));) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        size_t m = strlen(rel) + strlen(e->d_name) + 2;
+        char *sub = malloc(m), *full = malloc(n + m);
+        if (!sub || !full)
+            abort();
+        snprintf(sub, m, *rel ? "%s/%s" : "%s%s", rel, e->d_name);
+        snprintf(full, n + m, "%s/%s", root, sub);
+        struct stat st;
+        if (lstat(full, &st) != 0 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) ||
+            (S_ISREG(st.st_mode) && !is_listed(l, sub))) {
+            snprintf(bad, badlen, "%s", sub);
+            found = true;
+        } else if (S_ISDIR(st.st_mode)) {
+            found = find_foreign(root, sub, l, bad, badlen);
+        }
+        free(sub);
+        free(full);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    return found;
+}
+
+/* True when target is missing, or is a tree crownc wrote and holds only
+ * files its index lists: only then may it be replaced. */
+static bool replaceable(const char *target, char *err, size_t errlen)
+{
+    struct stat st;
+    if (lstat(target, &st) != 0 && errno == ENOENT)
+        return true;
+    Listed l = {0};
+    bool ok = false;
+    char bad[1024];
+    if (!S_ISDIR(st.st_mode))
+        snprintf(err, errlen, "%s exists and is not a directory crownc wrote: refusing to "
+                 "replace it (hint: move it away, or give --out another directory)", target);
+    else if (!read_index(target, &l))
+        snprintf(err, errlen, "%s exists and holds no crown.index.json that crownc wrote: "
+                 "refusing to replace it (hint: move it away, or give --out another "
+                 "directory)", target);
+    else if (find_foreign(target, "", &l, bad, sizeof bad))
+        snprintf(err, errlen, "%s/%s is not a file of the tree crownc wrote there (its "
+                 "crown.index.json does not list it): refusing to remove it (hint: move it "
+                 "out of %s)", target, bad, target);
+    else
+        ok = true;
+    listed_free(&l);
+    return ok;
+}
+
 /* mkdtemp makes a directory of mode 0700; the subtree it becomes gets the
  * mode mkdir gives its subdirectories (0755 less the umask), or readers
  * other than the writer (a web server, a git daemon) cannot enter it. */
@@ -86,6 +260,13 @@ bool tree_write_dir(const Tree *t, const char *dir, char *err, size_t errlen)
     snprintf(target, n, "%s/%s", dir, t->prefix);
     char *parent = strdup(target);
     *strrchr(parent, '/') = '\0';
+    if (!replaceable(target, err, errlen)) {
+        free(parent);
+        free(target);
+        free(tmp);
+        free(old);
+        return false;
+    }
     bool ok = mkdirs(parent);
     snprintf(tmp, n, "%s/.crownc-new-XXXXXX", parent);
     snprintf(old, n, "%s/.crownc-old-XXXXXX", parent);

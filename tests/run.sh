@@ -229,10 +229,10 @@ grep -q "lab: 0 added, 2 changed, 0 removed" "$TMP/build.out" && ok ||
 # A build that cannot move the branch (its lock is held) fails clearly and
 # leaves the branch and the repository as they were.
 before=$(cat "$TMP/repo/refs/heads/main" 2>/dev/null)
-: >"$TMP/repo/.git/refs/heads/main.lock" 2>/dev/null || : >"$TMP/repo/refs/heads/main.lock"
+: >"$TMP/repo/refs/heads/main.lock"
 run_crownc "$TMP/build.out" build sites/lab --repo "$TMP/repo"
 st=$?
-rm -f "$TMP/repo/.git/refs/heads/main.lock" "$TMP/repo/refs/heads/main.lock"
+rm -f "$TMP/repo/refs/heads/main.lock"
 after=$(cat "$TMP/repo/refs/heads/main" 2>/dev/null)
 [ "$st" = 2 ] && [ "$before" = "$after" ] && grep -q "lock" "$TMP/build.out" && ok ||
     { bad "a held lock: status $st"; cat "$TMP/build.out"; }
@@ -628,7 +628,7 @@ s_have_git=false
 command -v git >/dev/null 2>&1 && s_have_git=true
 s_tip() { # REPO: the commit of branch main, or nothing
     git -C "$1" rev-parse -q --verify refs/heads/main 2>/dev/null ||
-        cat "$1/.git/refs/heads/main" 2>/dev/null
+        cat "$1/refs/heads/main" 2>/dev/null
 }
 s_state() { # REPO: every file of the repository with its digest
     (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
@@ -1391,6 +1391,106 @@ cp "$TMP/master.key" "$TMP/master.copy"
 status_is 2 "keygen over an existing file" keygen "$TMP/master.key"
 cmp -s "$TMP/master.key" "$TMP/master.copy" && ok || bad "keygen changed an existing key file"
 status_is 2 "keygen - without --force-stdout" keygen -
+
+# ---- hostile input and careless use --------------------------------------
+section "hostile"
+# snapshot DIR: every path with its type and content digest, to compare a
+# directory (an --out target, a repository) before and after a refusal.
+snapshot() {
+    (cd "$1" && find . -printf '%y %p %l\n' | sort && find . -type f -exec sha256sum {} + | sort)
+}
+refused() { # WHAT DIR STATUS -- ARGS: crownc exits STATUS and DIR is as it was
+    local what=$1 dir=$2 want=$3
+    shift 3
+    snapshot "$dir" >"$TMP/h.before"
+    run_crownc "$TMP/h.out" "$@"
+    local st=$?
+    snapshot "$dir" >"$TMP/h.after"
+    if [ "$st" = "$want" ] && cmp -s "$TMP/h.before" "$TMP/h.after"; then ok
+    else bad "$what: status $st (expected $want), or $dir changed"; tail -3 "$TMP/h.out"; fi
+}
+H="$TMP/hostile"
+mkdir -p "$H/out1/lab" && echo mine >"$H/out1/lab/notes.txt"
+refused "--out over a directory crownc did not write" "$H/out1" 2 build sites/lab --out "$H/out1"
+grep -q 'holds no crown.index.json that crownc wrote' "$TMP/h.out" && ok || bad "--out over a foreign directory: no reason given"
+mkdir -p "$H/out2" && echo mine >"$H/out2/lab"
+refused "--out over a plain file" "$H/out2" 2 build sites/lab --out "$H/out2"
+mkdir -p "$H/out3"
+run_crownc "$TMP/h.out" build sites/lab --out "$H/out3" && ok || bad "--out into an empty directory"
+echo mine >"$H/out3/lab/operators/notes.yaml"
+refused "--out over a tree with a file of someone else's" "$H/out3" 2 build sites/lab --out "$H/out3"
+grep -q 'lab/operators/notes.yaml is not a file of the tree' "$TMP/h.out" && ok || bad "--out: the foreign file is not named"
+rm "$H/out3/lab/operators/notes.yaml"
+mkfifo "$H/out3/lab/fifo"
+refused "--out over a tree with a FIFO in it" "$H/out3" 2 build sites/lab --out "$H/out3"
+rm "$H/out3/lab/fifo" && ln -s /etc/hostname "$H/out3/lab/link"
+refused "--out over a tree with a symbolic link in it" "$H/out3" 2 build sites/lab --out "$H/out3"
+rm "$H/out3/lab/link"
+run_crownc "$TMP/h.out" build sites/lab --out "$H/out3" && ok || bad "--out over its own tree"
+# A checked-out branch of a non-bare repository is refused, born or not.
+git init -q -b main "$H/work"
+refused "--repo into the checked-out branch" "$H/work" 2 build sites/lab --repo "$H/work" --date 1764000000
+grep -q 'has main checked out' "$TMP/h.out" && ok || bad "--repo into the checked-out branch: no reason"
+run_crownc "$TMP/h.out" build sites/lab --repo "$H/work" --branch deploy --date 1764000000 && ok ||
+    bad "--repo into another branch of a non-bare repository"
+run_crownc "$TMP/h.out" build sites/lab --repo "$H/new" --date 1764000000 &&
+    [ "$(git --git-dir="$H/new" rev-parse --is-bare-repository)" = true ] && ok ||
+    bad "a repository build creates is not bare"
+# Usage errors before any work: an unknown engine, a date libgit2 would wrap.
+refused "--engine helm" "$H/work" 2 build sites/lab --repo "$H/work" --branch deploy --engine helm --date 1764000000
+grep -q "unknown --engine 'helm'" "$TMP/h.out" && ! grep -q 'error\[' "$TMP/h.out" && ok || bad "--engine helm: not a usage error"
+refused "--date past what libgit2 writes" "$H/work" 2 build sites/lab --repo "$H/work" --branch deploy --date 4294967296
+grep -q 'the latest date it writes as given is' "$TMP/h.out" && ok || bad "--date 4294967296: no reason"
+SOURCE_DATE_EPOCH=99999999999 refused "SOURCE_DATE_EPOCH past what libgit2 writes" "$H/work" 2 build sites/lab --repo "$H/work" --branch deploy
+# Inputs that are not regular files never block.
+cp -r sites/lab "$H/lab-fifo" && rm "$H/lab-fifo/rosters/netlab.csv" && mkfifo "$H/lab-fifo/rosters/netlab.csv"
+run_crownc "$TMP/h.out" check "$H/lab-fifo"; st=$?
+[ "$st" = 1 ] && grep -q 'is not a regular file' "$TMP/h.out" && ok || bad "a FIFO roster: status $st"
+mkfifo "$H/site.fifo"
+status_is 2 "a FIFO as the site" check "$H/site.fifo"
+cp -r sites/lab "$H/lab-cert" && rm "$H/lab-cert/sealed-secrets.pem" && mkfifo "$H/lab-cert/sealed-secrets.pem"
+run_crownc "$TMP/h.out" build "$H/lab-cert" --out "$H/out4"; st=$?
+[ "$st" = 1 ] && [ ! -e "$H/out4" ] && ok || bad "a FIFO as the certificate: status $st"
+# Data strings: invalid UTF-8 and NUL are refused where they are.
+cp -r sites/lab "$H/lab-latin1" && printf 's1,J\xe9,V,s1@x.org\n' >>"$H/lab-latin1/rosters/netlab.csv"
+run_crownc "$TMP/h.out" check "$H/lab-latin1"; st=$?
+[ "$st" = 1 ] && grep -q 'E0302.*not valid UTF-8 (byte 0xE9)' "$TMP/h.out" && grep -q 'netlab.csv:16:5' "$TMP/h.out" &&
+    ok || bad "a Latin-1 roster: status $st"
+cp -r sites/lab "$H/yaml"
+cat >>"$H/yaml/site.crown" <<'CROWN'
+
+component probe "Reads a data file." {
+  layer     = "config"
+  namespace = "default"
+  manifest {
+    apiVersion = "v1"
+    kind       = "ConfigMap"
+    metadata { name = "probe" }
+    data = yaml("a.yaml")
+  }
+}
+CROWN
+for doc in '{name: "a\0b"}' '{name: "a\x00/../b"}' '{"k\0": 1}' '{name: "a\u0000b"}'; do
+    printf '%s\n' "$doc" >"$H/yaml/a.yaml"
+    run_crownc "$TMP/h.out" check "$H/yaml"
+    grep -q 'E0303.*this string holds' "$TMP/h.out" && ok || { bad "yaml() string $doc not refused"; head -3 "$TMP/h.out"; }
+done
+# A deep document is refused quickly, not after minutes.
+python3 -c 'print("[" * 200000 + "]" * 200000)' >"$H/yaml/a.yaml"
+SECONDS=0
+run_crownc "$TMP/h.out" check "$H/yaml"
+[ "$SECONDS" -lt 10 ] && grep -q 'nests more than 256 levels' "$TMP/h.out" && ok ||
+    bad "a 200,000-deep yaml() document: ${SECONDS}s"
+# Terminal controls of a site reach no terminal: C1 CSI, NEL, LS, RLO.
+printf 'site {\n  name = "a\xc2\x9b[31m\xc2\x85\xe2\x80\xa8\xe2\x80\xae" + 1\n}\n' >"$H/c1.crown"
+run_crownc "$TMP/h.out" check "$H/c1.crown"
+if grep -qP '\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9\xaa-\xae]|\x1b' "$TMP/h.out"; then
+    bad "a terminal control reached the human diagnostics"; else ok; fi
+# fmt -w through a symbolic link rewrites the target and keeps the link.
+mkdir -p "$H/fmt/real" && printf 'site   {\n}\n' >"$H/fmt/real/a.crown" && ln -s real/a.crown "$H/fmt/l.crown"
+run_crownc "$TMP/h.out" fmt -w "$H/fmt/l.crown"
+[ -L "$H/fmt/l.crown" ] && [ "$(cat "$H/fmt/real/a.crown")" = "site {}" ] && ok ||
+    bad "fmt -w on a symbolic link: the link was replaced or its target not rewritten"
 
 echo
 echo "$pass passed, $fail failed"

@@ -96,7 +96,7 @@ static bool exists(const char *path)
 static GitOutRequest request(const char *repo, const char *prefix, const GitOutFile *files,
                              size_t n)
 {
-    return (GitOutRequest){repo, false, NULL, prefix, files, n};
+    return (GitOutRequest){repo, true, NULL, prefix, files, n};
 }
 
 /* Commits and requires status want; res is the caller's to free. */
@@ -293,7 +293,7 @@ static void test_first_commit(void **state)
     /* A created repository's HEAD names the branch, so a clone checks it
      * out; and the author is exactly the identity given. */
     git_repository *r = open_repo(f->repo);
-    assert_false(git_repository_is_bare(r));
+    assert_true(git_repository_is_bare(r));
     git_reference *head = NULL;
     assert_int_equal(git_reference_lookup(&head, r, "HEAD"), 0);
     assert_string_equal(git_reference_symbolic_target(head), "refs/heads/main");
@@ -309,15 +309,6 @@ static void test_first_commit(void **state)
     assert_string_equal(git_commit_message(c), "Build the site\n");
     assert_int_equal(git_commit_parentcount(c), 0);
     git_commit_free(c);
-    /* The reflog of a non-bare repository names the same identity, not
-     * one from a configuration file. */
-    git_reflog *log = NULL;
-    assert_int_equal(git_reflog_read(&log, r, "refs/heads/main"), 0);
-    assert_int_equal(git_reflog_entrycount(log), 1);
-    const git_reflog_entry *e = git_reflog_entry_byindex(log, 0);
-    assert_string_equal(git_reflog_entry_committer(e)->name, "CrownLabs CI");
-    assert_string_equal(git_reflog_entry_message(e), "crownc: Build the site");
-    git_reflog_free(log);
     git_repository_free(r);
     gitout_result_free(&res);
     assert_fsck(f->repo);
@@ -837,7 +828,7 @@ static void test_branch_locked(void **state)
 
     /* Another writer is in the middle of moving the branch. */
     char lock[256];
-    snprintf(lock, sizeof lock, "%s/.git/refs/heads/main.lock", f->repo);
+    snprintf(lock, sizeof lock, "%s/refs/heads/main.lock", f->repo);
     FILE *l = fopen(lock, "w");
     assert_non_null(l);
     fclose(l);
@@ -998,7 +989,7 @@ static void test_refuses_a_directory_that_is_not_a_repository(void **state)
     assert_non_null(strstr(err, "not a git repository"));
     gitout_result_free(&res);
     char dotgit[256];
-    snprintf(dotgit, sizeof dotgit, "%s/.git", f->repo);
+    snprintf(dotgit, sizeof dotgit, "%s/HEAD", f->repo);
     assert_false(exists(dotgit));
 
     /* An empty directory is fine: it becomes the repository. */
@@ -1060,6 +1051,34 @@ static void test_bare_repository(void **state)
     char main_tip[GITOUT_ID_SIZE];
     branch_id(f->repo, "main", main_tip);
     assert_string_equal(main_tip, "");
+    assert_fsck(f->repo);
+}
+
+/* Like git's receive.denyCurrentBranch: the branch a work tree has
+ * checked out is refused, born or not, and nothing is written; another
+ * branch of the same repository is fine. */
+static void test_checked_out_branch_refused(void **state)
+{
+    Fixture *f = *state;
+    git_repository *r = NULL;
+    assert_int_equal(git_repository_init(&r, f->repo, 0), 0);
+    assert_int_equal(git_repository_set_head(r, "refs/heads/main"), 0);
+    git_repository_free(r);
+    GitOutFile files[] = {F("a.yaml", "a\n")};
+    GitOutRequest req = request(f->repo, "lab", files, N_OF(files));
+    GitOutResult res;
+    char err[512] = "";
+    assert_int_equal(gitout_commit(&req, &WHO, "Build", &res, err, sizeof err), GITOUT_INVALID);
+    assert_non_null(strstr(err, "checked out"));
+    assert_non_null(strstr(err, "bare"));
+    char tip[GITOUT_ID_SIZE];
+    branch_id(f->repo, "main", tip);
+    assert_string_equal(tip, "");
+    req.branch = "deploy";
+    char id[GITOUT_ID_SIZE];
+    commit_ok(&req, id);
+    branch_id(f->repo, "deploy", tip);
+    assert_string_equal(tip, id);
     assert_fsck(f->repo);
 }
 
@@ -1202,6 +1221,7 @@ int main(int argc, char **argv)
         T(test_refuses_a_directory_that_is_not_a_repository),
         T(test_never_an_enclosing_repository),
         T(test_bare_repository),
+        T(test_checked_out_branch_refused),
         T(test_many_files_and_binary_data),
         T(test_concurrent_builds),
     };
