@@ -1,8 +1,9 @@
 /* tree_write.c — writing a tree below a directory (tree_write_dir). */
-#define _XOPEN_SOURCE 700 /* mkdtemp, nftw */
+#define _GNU_SOURCE /* mkdtemp, nftw, renameat2 */
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
@@ -279,7 +280,13 @@ bool tree_write_dir(const Tree *t, const char *dir, char *err, size_t errlen)
     } else {
         struct stat st;
         bool had = stat(target, &st) == 0;
-        if (had && (!mkdtemp(old) || rmdir(old) != 0 || rename(target, old) != 0)) {
+        /* One atomic exchange where the kernel has it: killed at any
+         * moment, the target holds the old tree or the new one, whole.
+         * The two renames below leave a moment with neither. */
+        bool swapped = had && renameat2(AT_FDCWD, tmp, AT_FDCWD, target, RENAME_EXCHANGE) == 0;
+        if (swapped) {
+            nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        } else if (had && (!mkdtemp(old) || rmdir(old) != 0 || rename(target, old) != 0)) {
             snprintf(err, errlen, "cannot replace %s: %s", target, strerror(errno));
             nftw(tmp, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
             ok = false;

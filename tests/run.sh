@@ -1486,6 +1486,40 @@ printf 'site {\n  name = "a\xc2\x9b[31m\xc2\x85\xe2\x80\xa8\xe2\x80\xae" + 1\n}\
 run_crownc "$TMP/h.out" check "$H/c1.crown"
 if grep -qP '\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9\xaa-\xae]|\x1b' "$TMP/h.out"; then
     bad "a terminal control reached the human diagnostics"; else ok; fi
+# Fault injection: builds killed with SIGKILL at random moments, writing
+# an --out tree or committing, alternating two versions of a site. After
+# each, the target holds the old tree or the new one, whole, and the
+# repository passes git fsck with its branch on a whole tree.
+cp -r sites/lab "$H/lab-b"
+sed -i 's/memory = 8Gi, instances = 2 }/memory = 9Gi, instances = 2 }/' "$H/lab-b/site.crown"
+run_crownc "$TMP/h.out" build sites/lab --out "$H/ref-a" && run_crownc "$TMP/h.out" build "$H/lab-b" --out "$H/ref-b" &&
+    ! cmp -s "$H/ref-a/lab/crown.index.json" "$H/ref-b/lab/crown.index.json" && ok || bad "fault injection: the two versions"
+run_crownc "$TMP/h.out" build sites/lab --out "$H/kill-out" && run_crownc "$TMP/h.out" build sites/lab --repo "$H/kill-repo" --date 1764000000 ||
+    bad "fault injection: the first trees"
+killed=0 broken=0
+for i in $(seq 1 40); do
+    site=sites/lab; [ $((i % 2)) = 0 ] && site="$H/lab-b"
+    if [ $((i % 4)) -lt 2 ]; then dest=(--out "$H/kill-out"); else dest=(--repo "$H/kill-repo" --date $((1764000000 + i))); fi
+    "$CROWNC" build "$site" "${dest[@]}" >/dev/null 2>&1 &
+    pid=$!
+    sleep "0.0$((RANDOM % 9))$((RANDOM % 10))"
+    kill -9 "$pid" 2>/dev/null && killed=$((killed + 1))
+    wait "$pid" 2>/dev/null
+    if [ "${dest[0]}" = --out ]; then
+        python3 tests/tools/whole_tree.py "$H/kill-out/lab" "$H/ref-a/lab/crown.index.json" \
+            "$H/ref-b/lab/crown.index.json" >"$TMP/h.out" 2>&1 || { broken=$((broken + 1)); cat "$TMP/h.out"; }
+    else
+        rm -rf "$H/kill-check" && mkdir -p "$H/kill-check" &&
+            git --git-dir="$H/kill-repo" fsck --strict >/dev/null 2>&1 &&
+            git --git-dir="$H/kill-repo" archive main lab | tar -x -C "$H/kill-check" &&
+            python3 tests/tools/whole_tree.py "$H/kill-check/lab" "$H/ref-a/lab/crown.index.json" \
+                "$H/ref-b/lab/crown.index.json" >"$TMP/h.out" 2>&1 || { broken=$((broken + 1)); cat "$TMP/h.out"; }
+    fi
+done
+[ "$broken" = 0 ] && ok || bad "fault injection: $broken of 40 killed builds left a broken tree or repository"
+[ "$killed" -gt 0 ] || echo "note: fault injection: every build finished before its kill"
+echo "fault injection: $killed of 40 builds killed mid-way, every tree whole"
+run_crownc "$TMP/h.out" build sites/lab --out "$H/kill-out" && ok || { bad "a build after the killed ones"; tail -2 "$TMP/h.out"; }
 # fmt -w through a symbolic link rewrites the target and keeps the link.
 mkdir -p "$H/fmt/real" && printf 'site   {\n}\n' >"$H/fmt/real/a.crown" && ln -s real/a.crown "$H/fmt/l.crown"
 run_crownc "$TMP/h.out" fmt -w "$H/fmt/l.crown"
