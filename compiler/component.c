@@ -399,9 +399,8 @@ static bool complete(Ctx *x, const Value *obj, const Node *blk, Span origin, Man
     obj = without_nulls(ev, obj);
     const Value *meta = value_get(obj, "metadata");
     const char *kind = text_at(x, obj, "kind", blk, "`kind`");
-    if (!text_at(x, obj, "apiVersion", blk, "`apiVersion`") || !kind)
-        return false;
-    if (!type_ok(ev, obj, text_at(x, obj, "apiVersion", blk, ""), kind))
+    const char *api = text_at(x, obj, "apiVersion", blk, "`apiVersion`");
+    if (!api || !kind || !type_ok(ev, obj, api, kind))
         return false;
     const char *name = text_at(x, meta, "name", blk, "`metadata { name = ... }`");
     if (!name)

@@ -89,45 +89,54 @@ static SourceStatus read_all(FILE *f, const char *path, char **text, size_t *len
     return SOURCE_OK;
 }
 
+/* Opens path, or standard input for "-", into *f with its status in *st.
+ * O_NONBLOCK: opening a FIFO must not wait for a writer. Only regular
+ * files are read (standard input excepted, when asked for by "-"): a
+ * FIFO, a device or a socket could block or never end. */
+static SourceStatus open_input(const char *path, FILE **f, struct stat *st, char *err,
+                               size_t errlen)
+{
+    if (strcmp(path, "-") == 0) {
+        *f = stdin;
+        if (fstat(0, st) != 0)
+            st->st_mode = 0;
+        return S_ISDIR(st->st_mode) ? io_error(err, errlen, path, "is a directory, not a file")
+                                    : SOURCE_OK;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0)
+        return io_error(err, errlen, path, strerror(errno));
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        bool dir = S_ISDIR(st->st_mode);
+        close(fd);
+        return io_error(err, errlen, path, dir ? "is a directory, not a file"
+                                               : "is not a regular file (a FIFO, a device or "
+                                                 "a socket), and only files are read");
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    if (!(*f = fdopen(fd, "rb"))) {
+        close(fd);
+        return io_error(err, errlen, path, strerror(errno));
+    }
+    return SOURCE_OK;
+}
+
 SourceStatus source_load(const char *path, Source **out, char *err, size_t errlen,
                          size_t *size_out)
 {
     *out = NULL;
     *size_out = 0;
     int is_stdin = strcmp(path, "-") == 0;
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer. Only regular
-     * files are read (standard input excepted, when asked for by "-"): a
-     * FIFO, a device or a socket could block or never end. */
-    int fd = is_stdin ? 0 : open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0)
-        return io_error(err, errlen, path, strerror(errno));
+    FILE *f;
     struct stat st;
-    if (!is_stdin && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-        bool dir = S_ISDIR(st.st_mode);
-        close(fd);
-        return io_error(err, errlen, path, dir ? "is a directory, not a file"
-                                               : "is not a regular file (a FIFO, a device or "
-                                                 "a socket), and only files are read");
-    }
-    if (!is_stdin)
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    FILE *f = is_stdin ? stdin : fdopen(fd, "rb");
-    if (!f) {
-        close(fd);
-        return io_error(err, errlen, path, strerror(errno));
-    }
-    if (fstat(fileno(f), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            if (!is_stdin)
-                fclose(f);
-            return io_error(err, errlen, path, "is a directory, not a file");
-        }
-        if (S_ISREG(st.st_mode) && (size_t)st.st_size > SOURCE_MAX_BYTES) {
-            if (!is_stdin)
-                fclose(f);
-            *size_out = (size_t)st.st_size;
-            return SOURCE_TOO_LARGE;
-        }
+    SourceStatus opened = open_input(path, &f, &st, err, errlen);
+    if (opened != SOURCE_OK)
+        return opened;
+    if (S_ISREG(st.st_mode) && (size_t)st.st_size > SOURCE_MAX_BYTES) {
+        if (!is_stdin)
+            fclose(f);
+        *size_out = (size_t)st.st_size;
+        return SOURCE_TOO_LARGE;
     }
     char *text;
     size_t len;

@@ -98,6 +98,8 @@ static char *json_path(const char **p)
         return NULL;
     size_t n = 0, cap = 64;
     char *out = malloc(cap);
+    if (!out)
+        abort();
     for (; *s && *s != '"'; s++) {
         if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
             s++;
