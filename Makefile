@@ -165,15 +165,28 @@ fuzz: $(STAMP) $(GEN)
 	$(FUZZ_DIR)/fuzz_front -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    -artifact_prefix=$(FUZZ_DIR)/ $(FUZZ_DIR)/corpus
 
-# The whole check (against tests/stdlib), seeded with the diagnostic cases.
+# The whole check (against tests/stdlib), seeded with the diagnostic cases;
+# then the data files a site reads (csv() rosters and yaml() objects, on
+# sites/lab), seeded with those of the sites and the tests. Each runs
+# FUZZ_SECONDS.
 fuzz-check: $(STAMP) $(GEN)
-	@mkdir -p $(FUZZ_DIR)/check-corpus
+	@mkdir -p $(FUZZ_DIR)/check-corpus $(FUZZ_DIR)/data-corpus
 	clang -std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
 	    -Icompiler -I$(BUILD)/gen $(PKG_CFLAGS) -o $(FUZZ_DIR)/fuzz_check tests/fuzz/fuzz_check.c \
 	    $(SRCS) $(GEN) $(PKG_LIBS)
-	@cp tests/diagnostics/*.crown tests/fuzz/regressions/* $(FUZZ_DIR)/check-corpus/ 2>/dev/null || true
+	clang -std=c17 -D_POSIX_C_SOURCE=200809L -g -O1 -fsanitize=fuzzer,address,undefined \
+	    -Icompiler -I$(BUILD)/gen $(PKG_CFLAGS) -o $(FUZZ_DIR)/fuzz_data tests/fuzz/fuzz_data.c \
+	    $(SRCS) $(GEN) $(PKG_LIBS)
+	@cp tests/diagnostics/*.crown tests/fuzz/regressions/*.crown $(FUZZ_DIR)/check-corpus/ 2>/dev/null || true
+	@for f in $$(find sites tests -name '*.csv' -size -8k); do \
+	    { printf c; cat $$f; } >$(FUZZ_DIR)/data-corpus/c-$$(echo $$f | tr / -); done
+	@for f in $$(find tests stdlib -name '*.yaml' -size -8k); do \
+	    { printf y; cat $$f; } >$(FUZZ_DIR)/data-corpus/y-$$(echo $$f | tr / -); done
+	@cp tests/fuzz/regressions/data-* $(FUZZ_DIR)/data-corpus/ 2>/dev/null || true
 	$(FUZZ_DIR)/fuzz_check -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
 	    -artifact_prefix=$(FUZZ_DIR)/check- $(FUZZ_DIR)/check-corpus
+	$(FUZZ_DIR)/fuzz_data -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -timeout=10 \
+	    -artifact_prefix=$(FUZZ_DIR)/data- $(FUZZ_DIR)/data-corpus
 
 # The binary finds its library at BIN/../share/crownc/stdlib.
 PREFIX  ?= /usr/local

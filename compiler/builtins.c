@@ -37,6 +37,10 @@ static bool is_text(const Value *v) { return v->kind == V_STRING; }
 
 static Span here(const Call *c) { return c->n->span; }
 
+/* Sizes of results, saturating: eval_reserve refuses SIZE_MAX. */
+static size_t sat_add(size_t a, size_t b) { return a > SIZE_MAX - b ? SIZE_MAX : a + b; }
+static size_t sat_mul(size_t a, size_t b) { return b && a > SIZE_MAX / b ? SIZE_MAX : a * b; }
+
 static Arena *ar(const Call *c) { return c->ev->ar; }
 
 static const Value *str(Call *c, const char *s, size_t n)
@@ -257,17 +261,23 @@ static const Value *b_flatten(Call *c)
     const Value *l = c->args[0];
     if (l->kind != V_LIST)
         return fail_arg(c, 0, "a list of lists");
-    ValueVec out = {0};
+    size_t n = 0;
     for (size_t i = 0; i < l->u.list.len; i++) {
         const Value *x = l->u.list.items[i];
         if (x->kind != V_LIST) {
             eval_error(c->ev, "E0216", x->at, "flatten() needs lists, not %s", value_kind_name(x));
             return NULL;
         }
-        for (size_t j = 0; j < x->u.list.len; j++)
-            vec_push(c->ev, &out, x->u.list.items[j]);
+        n += x->u.list.len;
     }
-    return value_list(ar(c), here(c), out.at, out.len);
+    if (!eval_reserve(c->ev, sat_mul(n, sizeof(Value *)), here(c)))
+        return NULL;
+    const Value **items = arena_alloc(ar(c), (n ? n : 1) * sizeof *items);
+    size_t k = 0;
+    for (size_t i = 0; i < l->u.list.len; i++)
+        for (size_t j = 0; j < l->u.list.items[i]->u.list.len; j++)
+            items[k++] = l->u.list.items[i]->u.list.items[j];
+    return value_list(ar(c), here(c), items, n);
 }
 
 static const Value *keys_or_values(Call *c, bool keys)
@@ -320,6 +330,13 @@ static const Value *b_join(Call *c)
         return fail_arg(c, 0, "a list");
     if (!is_text(sep))
         return fail_arg(c, 1, "a string");
+    /* Strings are the long items: what they add is known before copying. */
+    size_t need = sat_mul(l->u.list.len, sep->u.str.len);
+    for (size_t i = 0; i < l->u.list.len; i++)
+        if (is_text(l->u.list.items[i]))
+            need = sat_add(need, l->u.list.items[i]->u.str.len);
+    if (!eval_reserve(c->ev, need, here(c)))
+        return NULL;
     StrBuf b;
     sb_init(&b);
     for (size_t i = 0; i < l->u.list.len; i++) {
@@ -366,6 +383,14 @@ static const Value *b_replace(Call *c)
             return fail_arg(c, i, "a string");
     if (old->u.str.len == 0)
         return fail_arg(c, 1, "a non-empty string");
+    size_t count = 0;
+    for (const char *p = s->u.str.s; (p = strstr(p, old->u.str.s)); p += old->u.str.len)
+        count++;
+    if (new->u.str.len > old->u.str.len &&
+        !eval_reserve(c->ev, sat_add(s->u.str.len,
+                                     sat_mul(count, new->u.str.len - old->u.str.len)),
+                      here(c)))
+        return NULL;
     StrBuf b;
     sb_init(&b);
     const char *p = s->u.str.s;

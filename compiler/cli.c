@@ -2,6 +2,7 @@
  * and error messages (declared in cli.h). */
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,68 @@ int cli_engine_option(const char **engine, int argc, char **argv, int *i)
         return -1;
     }
     return r;
+}
+
+/* A decimal count with an optional binary suffix (Ki to Ti when units is
+ * set): false unless it is at least 1 and fits. */
+static bool parse_count(const char *v, bool units, uint64_t *out)
+{
+    static const char *const suffix[] = {"Ki", "Mi", "Gi", "Ti"};
+    uint64_t n = 0;
+    const char *p = v;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (n > (UINT64_MAX - 9) / 10)
+            return false;
+        n = n * 10 + (uint64_t)(*p - '0');
+    }
+    if (p == v || n == 0)
+        return false;
+    if (*p && units) {
+        for (unsigned k = 0; k < 4; k++)
+            if (strcmp(p, suffix[k]) == 0) {
+                unsigned shift = 10 * (k + 1);
+                if (n > UINT64_MAX >> shift)
+                    return false;
+                *out = n << shift;
+                return true;
+            }
+        return false;
+    }
+    *out = n;
+    return *p == '\0';
+}
+
+int cli_limit_option(CliOptions *o, int argc, char **argv, int *i)
+{
+    const char *v;
+    uint64_t n;
+    if ((v = option_value(argc, argv, i, "--max-steps"))) {
+        if (!parse_count(v, false, &n)) {
+            cli_error("--max-steps needs a positive number, not '%s'", v);
+            return -1;
+        }
+        o->limits.steps = n;
+        return 1;
+    }
+    if ((v = option_value(argc, argv, i, "--max-memory"))) {
+        if (!parse_count(v, true, &n) || n < (1u << 20)) {
+            cli_error("--max-memory needs a size of at least 1Mi (bytes, or a number "
+                      "with Ki, Mi, Gi or Ti), not '%s'", v);
+            return -1;
+        }
+        o->limits.bytes = n;
+        return 1;
+    }
+    if ((v = option_value(argc, argv, i, "--max-depth"))) {
+        if (!parse_count(v, false, &n) || n > EVAL_DEPTH_CEILING) {
+            cli_error("--max-depth needs a number from 1 to %u, not '%s'", EVAL_DEPTH_CEILING,
+                      v);
+            return -1;
+        }
+        o->limits.depth = (uint32_t)n;
+        return 1;
+    }
+    return 0;
 }
 
 int cli_render_option(CliOptions *o, int argc, char **argv, int *i)

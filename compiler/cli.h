@@ -7,6 +7,7 @@
 #define CROWN_CLI_H
 
 #include "diag_render.h"
+#include "eval.h"
 
 #define CROWNC_VERSION "0.1.0"
 
@@ -14,6 +15,7 @@ enum { EXIT_OK = 0, EXIT_DIAG = 1, EXIT_USAGE = 2 };
 
 typedef struct CliOptions {
     RenderOptions render;
+    EvalLimits limits;   /* for the commands that evaluate a site */
 } CliOptions;
 
 /* Parses a diagnostics option (--format, --color, --max-errors) at argv[*i],
@@ -26,6 +28,10 @@ int cli_stdlib_option(const char **dir, int argc, char **argv, int *i);
 /* Parses --engine E, which must be flux or argocd: a typo is a usage
  * error before any work, not a diagnostic after the whole check. */
 int cli_engine_option(const char **engine, int argc, char **argv, int *i);
+/* Parses an evaluation limit (--max-steps N, --max-memory SIZE with an
+ * optional Ki, Mi, Gi or Ti, --max-depth N) into o->limits, the same
+ * way: 1 consumed, 0 not such an option, -1 bad value (message printed). */
+int cli_limit_option(CliOptions *o, int argc, char **argv, int *i);
 /* The same for any option NAME with a value (NAME VALUE or NAME=VALUE). */
 int cli_value_option(const char *name, const char **out, int argc, char **argv, int *i);
 /* Prints diags to stderr (or stdout for --format=json) as o asks. */

@@ -42,6 +42,8 @@ static int parse(CliOptions *o, int argc, char **argv, BuildOptions *b)
         for (size_t k = 0; r == 0 && k < 7; k++)
             r = cli_value_option(names[k], slots[k], argc, argv, &i);
         if (r == 0 && argv[i][0] == '-')
+            r = cli_limit_option(o, argc, argv, &i);
+        if (r == 0 && argv[i][0] == '-')
             r = cli_render_option(o, argc, argv, &i);
         if (r < 0)
             return EXIT_USAGE;
@@ -226,7 +228,7 @@ int cmd_build(CliOptions *o, int argc, char **argv)
     } else {
         prev_tree_dir(&prev, b.out);
     }
-    SiteOptions so = {b.stdlib, b.engine, b.master_key, b.secrets, &prev.api};
+    SiteOptions so = {b.stdlib, b.engine, b.master_key, b.secrets, &prev.api, &o->limits};
     SiteBuildStatus built = site_build(&sb, b.site, &so, err, sizeof err);
     if (built == SITE_UNREADABLE) {
         cli_print_diags(o, &sb.diags);

@@ -14,6 +14,7 @@
 
 typedef struct CheckOptions {
     bool syntax;
+    bool stats;          /* --stats: what evaluating each site cost */
     const char *stdlib;
     const char *secrets; /* --secrets FILE: only to warn about missing ones */
 } CheckOptions;
@@ -56,7 +57,7 @@ static int check_site(CliOptions *o, const CheckOptions *co, const char *path)
 {
     SiteBuild sb;
     char err[512];
-    SiteOptions so = {co->stdlib, NULL, NULL, co->secrets, NULL};
+    SiteOptions so = {co->stdlib, NULL, NULL, co->secrets, NULL, &o->limits};
     SiteBuildStatus st = site_check(&sb, path, &so, err, sizeof err);
     cli_print_diags(o, &sb.diags);
     int status;
@@ -66,6 +67,11 @@ static int check_site(CliOptions *o, const CheckOptions *co, const char *path)
     } else {
         summary(o, &sb.diags, path, false);
         status = st == SITE_BUILT ? EXIT_OK : EXIT_DIAG;
+        /* Against the limits (docs/cli.md): steps and memory as counted
+         * there, so that an operator sizes --max-steps from real figures. */
+        if (co->stats)
+            fprintf(stderr, "crownc: %s: %llu steps, %zu MiB held\n", path,
+                    (unsigned long long)sb.program.ev.steps, sb.program.ar.total >> 20);
     }
     site_build_free(&sb);
     return status;
@@ -75,7 +81,7 @@ int cmd_check(CliOptions *o, int argc, char **argv)
 {
     const char *paths[argc > 0 ? argc : 1];
     int npaths = 0;
-    CheckOptions co = {false, NULL, NULL};
+    CheckOptions co = {false, false, NULL, NULL};
     bool options_done = false;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -83,6 +89,8 @@ int cmd_check(CliOptions *o, int argc, char **argv)
             options_done = true;
         } else if (!options_done && strcmp(a, "--syntax") == 0) {
             co.syntax = true;
+        } else if (!options_done && strcmp(a, "--stats") == 0) {
+            co.stats = true;
         } else if (!options_done && strcmp(a, "--stdlib") == 0) {
             if (i + 1 >= argc) {
                 cli_error("check: --stdlib needs a directory");
@@ -93,6 +101,8 @@ int cmd_check(CliOptions *o, int argc, char **argv)
             co.stdlib = a + 9;
         } else if (!options_done && a[0] == '-' && a[1]) {
             int r = cli_value_option("--secrets", &co.secrets, argc, argv, &i);
+            if (r == 0)
+                r = cli_limit_option(o, argc, argv, &i);
             if (r == 0)
                 r = cli_render_option(o, argc, argv, &i);
             if (r < 0)

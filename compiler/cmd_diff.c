@@ -58,6 +58,8 @@ static int parse_one(CliOptions *o, int argc, char **argv, int *i, DiffOptions *
         r = cli_value_option("--master-key", &d->master_key, argc, argv, i);
     if (r == 0)
         r = cli_value_option("--secrets", &d->secrets, argc, argv, i);
+    if (r == 0)
+        r = cli_limit_option(o, argc, argv, i);
     if (r == 0 && argv[*i][0] == '-')
         r = render_option(o, argc, argv, i, d);
     if (r == 0 && argv[*i][0] != '-' && !d->site) {
@@ -340,7 +342,7 @@ int cmd_diff(CliOptions *o, int argc, char **argv)
         cli_error("diff: %s", err);
         return EXIT_USAGE;
     }
-    SiteOptions so = {d.stdlib, d.engine, d.master_key, d.secrets, &prev.api};
+    SiteOptions so = {d.stdlib, d.engine, d.master_key, d.secrets, &prev.api, &o->limits};
     SiteBuildStatus built = site_build(&sb, d.site, &so, err, sizeof err);
     if (built == SITE_BUILT) {
         status = diff_tree(o, &d, &sb);

@@ -42,16 +42,32 @@ static const char diag_options[] =
     "                     always or never\n"
     "  --max-errors=N     show at most N diagnostics (default 20), then 'and N more'\n";
 
+/* For the commands that evaluate a site (docs/cli.md, Limits). */
+static const char limit_options[] =
+    "  --max-steps=N      evaluate at most N expressions (default 1000000000)\n"
+    "  --max-memory=SIZE  hold at most SIZE while evaluating (default 8Gi)\n"
+    "  --max-depth=N      nest evaluations at most N deep (default 400, up to 10000)\n";
+
+static bool evaluates(const char *cmd)
+{
+    static const char *const names[] = {"check", "build", "diff", "manifests", "secrets"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(cmd, names[i]) == 0)
+            return true;
+    return false;
+}
+
 static const struct {
     const char *name, *usage, *text;
     const char *options; /* the command's own, listed before the diagnostic ones */
 } topics[] = {
-    {"check", "crownc check [--syntax] [--stdlib DIR] [OPTIONS] SITE...",
+    {"check", "crownc check [--syntax] [--stats] [--stdlib DIR] [OPTIONS] SITE...",
      "Reads each SITE (a .crown file, or a directory holding site.crown), its\n"
      "imports and the standard library; types and evaluates it and runs every\n"
      "check, reporting every problem with its file, line and column. Exits 1 if\n"
      "any error was reported.\n",
      "  --syntax           only parse: each argument is one file (- is standard input)\n"
+     "  --stats            print the steps and memory evaluating each site took\n"
      "  --secrets FILE     supplied secrets, to warn only about those missing here\n"
      "  --stdlib DIR       the library to use (default: the one next to crownc)\n"},
     {"build", "crownc build SITE (--out DIR | --repo PATH [--branch B]) [OPTIONS]",
@@ -179,8 +195,8 @@ int cmd_help(int argc, char **argv)
             if (strcmp(argv[0], "keygen") == 0 || strcmp(argv[0], "bootstrap") == 0)
                 printf("\noptions:\n%s", topics[i].options);
             else if (strcmp(argv[0], "explain") != 0)
-                printf("\noptions:\n%s%s", topics[i].options ? topics[i].options : "",
-                       diag_options);
+                printf("\noptions:\n%s%s%s", topics[i].options ? topics[i].options : "",
+                       evaluates(argv[0]) ? limit_options : "", diag_options);
             return EXIT_OK;
         }
     }

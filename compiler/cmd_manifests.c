@@ -126,7 +126,9 @@ int cmd_manifests(CliOptions *o, int argc, char **argv)
             return EXIT_USAGE;
         if (r > 0)
             continue;
-        r = argv[i][0] == '-' ? cli_render_option(o, argc, argv, &i) : 0;
+        r = argv[i][0] == '-' ? cli_limit_option(o, argc, argv, &i) : 0;
+        if (r == 0 && argv[i][0] == '-')
+            r = cli_render_option(o, argc, argv, &i);
         if (r < 0)
             return EXIT_USAGE;
         if (r > 0)
@@ -143,7 +145,7 @@ int cmd_manifests(CliOptions *o, int argc, char **argv)
     }
     SiteBuild sb;
     char err[512];
-    SiteOptions so = {stdlib, NULL, NULL, NULL, NULL};
+    SiteOptions so = {stdlib, NULL, NULL, NULL, NULL, &o->limits};
     SiteBuildStatus st = site_check(&sb, site, &so, err, sizeof err);
     cli_print_diags(o, &sb.diags);
     int status = EXIT_OK;

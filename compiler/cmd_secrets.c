@@ -39,6 +39,8 @@ static int parse(CliOptions *o, int argc, char **argv, SecretsOptions *s)
             r = 1;
         }
         if (r == 0 && argv[i][0] == '-')
+            r = cli_limit_option(o, argc, argv, &i);
+        if (r == 0 && argv[i][0] == '-')
             r = cli_render_option(o, argc, argv, &i);
         if (r < 0)
             return EXIT_USAGE;
@@ -156,7 +158,7 @@ int cmd_secrets(CliOptions *o, int argc, char **argv)
     int status = parse(o, argc, argv, &s);
     if (status != EXIT_OK)
         return status;
-    SiteOptions so = {s.stdlib, NULL, s.master_key, s.secrets, NULL};
+    SiteOptions so = {s.stdlib, NULL, s.master_key, s.secrets, NULL, &o->limits};
     SiteBuild sb;
     char err[512];
     SiteBuildStatus st = site_check(&sb, s.site, &so, err, sizeof err);

@@ -232,14 +232,32 @@ static const CodeInfo codes[] = {
      "must be unique; for keys, filter or rename the elements:\n\n"
      "    {for p in pools if p.enabled: p.name => p.addresses}"},
     {"E0221", "evaluation nested too deep",
-     "Evaluation may nest 400 levels; deeper values are refused so that no site\n"
-     "can exhaust the stack. Such depth comes from a very long chain of names\n"
-     "or of operators; give intermediate values names with `let`."},
+     "Evaluation may nest 400 levels (--max-depth N raises it, up to 10000), and\n"
+     "never more than the process's stack holds (ulimit -s): deeper values are\n"
+     "refused so that no site can overflow the stack. Such depth comes from a\n"
+     "very long chain of names, each defined by the next; compute the value\n"
+     "directly, or from a list, instead."},
     {"E0222", "secret put into a string",
      "Values from secret() and input_secret() never become text: an\n"
      "interpolation or join() would copy them into manifests and logs. Pass the\n"
      "secret itself to a field of type `secret`; components turn it into a\n"
      "reference to a Kubernetes Secret."},
+    {"E0223", "evaluation takes too many steps",
+     "Evaluating a site may take 1,000,000,000 steps (one per expression\n"
+     "evaluated; the example site of 3,285 people takes 1.4 million), so that\n"
+     "no input can keep crownc busy for ever. Past the limit evaluation stops at\n"
+     "the expression that crossed it. A comprehension over several long lists\n"
+     "costs the product of their lengths:\n\n"
+     "    [for p in people, c in courses if p.username in c.students: ...]\n\n"
+     "iterate over the short side, or look up by key (`roles[c.name]`). If the\n"
+     "site really is that large, raise the limit with --max-steps N."},
+    {"E0224", "evaluation needs too much memory",
+     "Evaluating a site may hold 8 GiB (--max-memory SIZE raises it: bytes, or\n"
+     "a number with Ki, Mi, Gi or Ti; the example site of 3,285 people holds\n"
+     "170 MiB), so that no input can exhaust the machine. A string or a\n"
+     "list built before it is checked counts in advance: `s + s` repeated, or\n"
+     "a comprehension over the product of long lists, stops at the expression\n"
+     "that would cross the limit, before it allocates."},
     {"E0230", "invalid import",
      "`import \"path\"` names a .crown file relative to the importing file, as a\n"
      "plain string, inside the site's directory (the directory of the site file\n"

@@ -1,4 +1,5 @@
 #include "component.h"
+#include "filename.h"
 #include "k8sname.h"
 
 #include <stdlib.h>
@@ -436,7 +437,7 @@ static bool complete(Ctx *x, const Value *obj, const Node *blk, Span origin, Man
         return false;
     }
     meta = with_key(ev, meta, "labels", common_labels(x, meta, blk->span));
-    *m = (Manifest){with_key(ev, obj, "metadata", meta), kind, name, ns, blk->span, origin};
+    *m = (Manifest){with_key(ev, obj, "metadata", meta), kind, name, ns, blk->span, origin, NULL};
     return true;
 }
 
@@ -460,20 +461,25 @@ typedef struct Ident {
 /* An object's identity in the cluster: API group (not version), kind,
  * namespace and name, as it will be written: every Secret goes out as the
  * SealedSecret of its name (secrets.h), so it clashes with one. */
-static char *identity(Eval *ev, const Manifest *m)
+void manifest_identity(const Manifest *m, StrBuf *out)
 {
     const Value *v = value_get(m->obj, "apiVersion");
-    const char *api = v ? v->u.str.s : "";
+    const char *api = v && v->kind == V_STRING ? v->u.str.s : "";
     const char *kind = m->kind;
     if (strcmp(api, "v1") == 0 && strcmp(kind, "Secret") == 0) {
         api = "bitnami.com/v1alpha1";
         kind = "SealedSecret";
     }
     const char *slash = strchr(api, '/');
+    sb_printf(out, "%.*s/%s/%s/%s", slash ? (int)(slash - api) : 0, api, kind,
+              m->ns ? m->ns : "", m->name);
+}
+
+static char *identity(Eval *ev, const Manifest *m)
+{
     StrBuf b;
     sb_init(&b);
-    sb_printf(&b, "%.*s/%s/%s/%s", slash ? (int)(slash - api) : 0, api, kind,
-              m->ns ? m->ns : "", m->name);
+    manifest_identity(m, &b);
     char *k = arena_strndup(ev->ar, b.data, b.len);
     sb_free(&b);
     return k;
@@ -511,6 +517,61 @@ void components_check_unique(Program *p)
         if (strcmp(a->kind, ids[i - 1].m->kind) != 0)
             diag_set_hint(d, "a Secret is written as the SealedSecret of its name");
     }
+}
+
+/* The file of m in the tree; a Secret is written as its SealedSecret. */
+static char *object_path(const Component *c, const Manifest *m, const char *id, bool clash)
+{
+    bool secret = strcmp(m->kind, "Secret") == 0 && strncmp(id, "bitnami.com/", 12) == 0;
+    return filename_path(c->layer, c->decl->name, secret ? "SealedSecret" : m->kind, m->ns,
+                            m->name, id, clash);
+}
+
+typedef struct Placing {
+    char *natural;      /* the path without a digest (malloc) */
+    const char *id;
+    Manifest *m;
+    const Component *c;
+} Placing;
+
+static int by_natural(const void *x, const void *y)
+{
+    const Placing *a = x, *b = y;
+    int r = strcmp(a->natural, b->natural);
+    return r ? r : strcmp(a->id, b->id);
+}
+
+/* Objects of different identities whose natural paths coincide (kinds
+ * that differ only in case, one kind of two API groups) would overwrite
+ * each other's file: each of them gets the digest form (filename.h).
+ * Sorting brings them together, as for identities. */
+void components_place(Program *p)
+{
+    ComponentList *l = &p->components;
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < l->len; i++)
+        n += l->at[i].nmanifests;
+    Placing *at = xmalloc((n ? n : 1) * sizeof *at);
+    for (size_t i = 0; i < l->len; i++)
+        for (size_t j = 0; j < l->at[i].nmanifests; j++, k++) {
+            Manifest *m = &l->at[i].manifests[j];
+            const char *id = identity(&p->ev, m);
+            at[k] = (Placing){object_path(&l->at[i], m, id, false), id, m, &l->at[i]};
+        }
+    qsort(at, n, sizeof *at, by_natural);
+    bool clashed = false; /* at[i - 1] shares its natural path with the one before */
+    for (size_t i = 0; i < n; i++) {
+        bool next = i + 1 < n && strcmp(at[i].natural, at[i + 1].natural) == 0;
+        bool clash = clashed || next;
+        clashed = next;
+        char *path = clash ? object_path(at[i].c, at[i].m, at[i].id, true) : at[i].natural;
+        at[i].m->path = arena_strndup(&p->ar, path, strlen(path));
+        if (clash)
+            free(path);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(at[i].natural);
+    free(at);
 }
 
 static void check_depends(Eval *ev, const ComponentList *l)

@@ -35,6 +35,8 @@ typedef struct Manifest {
     Span at;              /* the manifest block that produced it */
     Span origin;          /* what in the site it comes from: the record a
                            * `manifest for` iterates over, else `at` */
+    const char *path;     /* its file in the tree (components_place); NULL
+                           * for the objects the tree adds itself */
 } Manifest;
 
 struct Component {
@@ -76,5 +78,11 @@ ComponentList components_eval(Program *p);
  * objects are final, after the secrets stage has added the Secrets of
  * chart values (secrets_plan). */
 void components_check_unique(Program *p);
+/* Sets every object's path: LAYER/COMPONENT/[NS/]FILE (filename.h), one
+ * to one, with the objects whose files would coincide told apart. */
+void components_place(Program *p);
+/* Appends an object's identity, GROUP/KIND/NS/NAME, a Secret being the
+ * SealedSecret it is written as. */
+void manifest_identity(const Manifest *m, StrBuf *out);
 
 #endif

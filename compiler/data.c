@@ -46,12 +46,19 @@ static DataFile *open_data(Eval *ev, const Value *path, const Node *at, int kind
         return NULL;
     }
     /* The library reads its own data (CRDs, dashboards) from below its
-     * directory; a site from below its own. */
+     * directory and nothing else; a site from below its own. */
     char caller[PATH_MAX];
     bool from_library = ev->stdlib_dir && realpath(at->span.src->path, caller) &&
                         inside(ev->stdlib_dir, caller);
-    if (from_library && inside(ev->stdlib_dir, real)) {
-        /* allowed */
+    if (from_library) {
+        if (!inside(ev->stdlib_dir, real)) {
+            Diag *d = eval_error(ev, "E0301", path->at, "%s is outside the library's directory",
+                                 shown);
+            diag_set_hint(d, "the library reads data only from its own directory and below, "
+                             "never from the site's");
+            free(shown);
+            return NULL;
+        }
     } else if (!ev->site_dir || !inside(ev->site_dir, real)) {
         Diag *d = eval_error(ev, "E0301", path->at, "%s is outside the site's directory", shown);
         /* The hint names no absolute path: messages stay the same in every
@@ -72,9 +79,14 @@ static DataFile *open_data(Eval *ev, const Value *path, const Node *at, int kind
     char err[512];
     size_t size = 0;
     SourceStatus st = source_load(shown, &src, err, sizeof err, &size);
+    if (st == SOURCE_TOO_LARGE) {
+        Diag *d = eval_error(ev, "E0301", path->at, "%s is too large (%zu bytes or more; the "
+                             "limit is %zu)", shown, size, (size_t)SOURCE_MAX_BYTES);
+        diag_set_hint(d, "split the data into several files");
+    } else if (st != SOURCE_OK) {
+        eval_error(ev, "E0301", path->at, "%s", err);
+    }
     if (st != SOURCE_OK) {
-        eval_error(ev, "E0301", path->at, "%s", st == SOURCE_TOO_LARGE ? "the file is too large"
-                                                                       : err);
         free(shown);
         return NULL;
     }

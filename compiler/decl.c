@@ -1,4 +1,5 @@
 #include "decl.h"
+#include "filename.h"
 #include "k8sname.h"
 
 #include <regex.h>
@@ -218,6 +219,16 @@ void decl_collect(DeclTable *t, Arena *ar, const NodeList *items, DiagList *diag
                                  name);
             diag_set_hint(g, "a component's name is lowercase letters, digits and inner '-', "
                              "at most 63 characters, like `lab-probe`");
+            continue;
+        }
+        /* Its directory and its Application's file must check out on any
+         * system; a namespace would be renamed (filename.h), but a name
+         * the author chooses is better chosen again. */
+        if (k == D_COMPONENT && filename_reserved(name)) {
+            Diag *g = diag_error(diags, "E0107", b->a->span, "`%s` cannot name a component: "
+                                 "it is a device name on Windows", name);
+            diag_set_hint(g, "its directory could not be checked out there; choose another "
+                             "name, like `%s-probe`", name);
             continue;
         }
         Decl *d = new_decl(ar, k, name, doc_of(ar, b->b), b);

@@ -9,19 +9,36 @@
 
 void diag_init(DiagList *l) { memset(l, 0, sizeof *l); }
 
+static void release(Diag *d)
+{
+    free(d->message);
+    free(d->primary.message);
+    for (size_t j = 0; j < d->nsecondary; j++)
+        free(d->secondary[j].message);
+    free(d->secondary);
+    free(d->hint);
+}
+
 void diag_free(DiagList *l)
 {
-    for (size_t i = 0; i < l->len; i++) {
-        Diag *d = &l->items[i];
-        free(d->message);
-        free(d->primary.message);
-        for (size_t j = 0; j < d->nsecondary; j++)
-            free(d->secondary[j].message);
-        free(d->secondary);
-        free(d->hint);
-    }
+    for (size_t i = 0; i < l->len; i++)
+        release(&l->items[i]);
     free(l->items);
     diag_init(l);
+}
+
+void diag_truncate(DiagList *l, size_t len)
+{
+    for (size_t i = len; i < l->len; i++) {
+        Diag *d = &l->items[i];
+        if (d->severity == SEV_ERROR)
+            l->errors--;
+        else
+            l->warnings--;
+        release(d);
+    }
+    if (len < l->len)
+        l->len = len;
 }
 
 static char *vformat(const char *fmt, va_list ap)

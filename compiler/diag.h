@@ -48,6 +48,10 @@ void diag_add_secondary(Diag *d, Span at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void diag_set_hint(Diag *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Drops every diagnostic from the len-th on (what followed from one that
+ * stopped the work). */
+void diag_truncate(DiagList *l, size_t len);
+
 /* Orders by file, position, then insertion. */
 void diag_sort(DiagList *l);
 

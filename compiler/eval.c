@@ -2,8 +2,10 @@
  * field access, calls, conditionals and match. */
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "eval_internal.h"
 
@@ -175,6 +177,7 @@ static const Value *string(Eval *ev, const Node *n, Env *env)
             ok = false;
         }
     }
+    ok = ok && eval_reserve(ev, b.len, n->span);
     const Value *v = ok ? value_string(ev->ar, n->span, b.data ? b.data : "", b.len) : NULL;
     sb_free(&b);
     return v;
@@ -480,6 +483,10 @@ static const Value *divide(Eval *ev, const Node *n, const Value *a, const Value 
 
 static const Value *concat(Eval *ev, const Node *n, const Value *a, const Value *b)
 {
+    size_t n_a = a->kind == V_STRING ? a->u.str.len : a->u.list.len * sizeof(Value *);
+    size_t n_b = b->kind == V_STRING ? b->u.str.len : b->u.list.len * sizeof(Value *);
+    if (!eval_reserve(ev, n_a + n_b, n->span))
+        return NULL;
     if (a->kind == V_STRING) {
         size_t len = a->u.str.len + b->u.str.len;
         char *s = arena_alloc(ev->ar, len + 1);
@@ -823,21 +830,121 @@ static const Value *dispatch(Eval *ev, const Node *n, Env *env, const Type *want
     }
 }
 
+EvalLimits eval_limits_default(void)
+{
+    return (EvalLimits){EVAL_DEFAULT_STEPS, EVAL_DEFAULT_BYTES, EVAL_DEFAULT_DEPTH};
+}
+
+/* A limit crossed inside the library is the site's doing: the note names
+ * the site's expression being evaluated, when one is. */
+static void limit_error(Eval *ev, const char *code, Span at, const char *hint, const char *msg)
+{
+    Diag *d = eval_error(ev, code, at, "%s", msg);
+    diag_set_hint(d, "%s", hint);
+    if (at.src && at.src->id >= ev->nsite && ev->site_at.src)
+        diag_add_secondary(d, ev->site_at, "while evaluating this expression of the site");
+    ev->stopped = true;
+    ev->stop_diag = ev->diags->len;
+}
+
+static void over_memory(Eval *ev, Span at)
+{
+    char msg[96];
+    uint64_t b = ev->limits.bytes;
+    bool gib = b % (1u << 30) == 0;
+    snprintf(msg, sizeof msg, "evaluation needs more than %llu %s of memory",
+             (unsigned long long)(gib ? b >> 30 : b >> 20), gib ? "GiB" : "MiB");
+    limit_error(ev, "E0224", at, "a string or a list grows without bound; if the site is "
+                "really this large, raise the limit with --max-memory SIZE", msg);
+}
+
+bool eval_reserve(Eval *ev, size_t bytes, Span at)
+{
+    if (ev->stopped)
+        return false;
+    if (ev->limits.bytes && (ev->ar->total > ev->limits.bytes ||
+                             bytes > ev->limits.bytes - ev->ar->total)) {
+        over_memory(ev, at);
+        return false;
+    }
+    return true;
+}
+
+void eval_stack_guard(Eval *ev, const void *base)
+{
+    /* The stack limit less room for what runs below the evaluator
+     * (builtins, libyaml, the C library); 8 MiB when it is unlimited. */
+    struct rlimit rl;
+    size_t limit = 8u << 20;
+    if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        rl.rlim_cur < (rlim_t)1 << 32)
+        limit = (size_t)rl.rlim_cur;
+    ev->stack_base = (uintptr_t)base;
+    ev->stack_budget = limit > (2u << 20) ? limit - (1u << 20) : limit / 2;
+}
+
+static size_t stack_used(const Eval *ev)
+{
+    char here;
+    uintptr_t at = (uintptr_t)&here;
+    return at < ev->stack_base ? ev->stack_base - at : at - ev->stack_base;
+}
+
+static bool too_deep(Eval *ev, const Node *n, uint32_t max_depth)
+{
+    if (ev->depth < max_depth && (!ev->stack_base || stack_used(ev) < ev->stack_budget))
+        return false;
+    if (!ev->too_deep) {
+        Diag *d = ev->depth >= max_depth
+            ? eval_error(ev, "E0221", n->span, "evaluation nested deeper than %u levels",
+                         max_depth)
+            : eval_error(ev, "E0221", n->span, "evaluation nested %u levels deep fills the "
+                         "stack", ev->depth);
+        diag_set_hint(d, ev->depth >= max_depth
+                             ? "a value probably depends on itself through a long chain of "
+                               "names; if it really is this deep, raise the limit with "
+                               "--max-depth N"
+                             : "a value probably depends on itself through a long chain of "
+                               "names; a larger stack (ulimit -s) holds more levels");
+        ev->too_deep = true;
+    }
+    return true;
+}
+
+/* Counts the step and checks the limits; false stops the evaluation. */
+static bool within_limits(Eval *ev, const Node *n)
+{
+    if (ev->stopped)
+        return false;
+    if (ev->limits.steps && ++ev->steps > ev->limits.steps) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "evaluation takes more than %llu steps",
+                 (unsigned long long)ev->limits.steps);
+        limit_error(ev, "E0223", n->span, "a comprehension probably runs over a product of "
+                    "long lists; if the site is really this large, raise the limit with "
+                    "--max-steps N", msg);
+        return false;
+    }
+    if (ev->limits.bytes && ev->ar->total > ev->limits.bytes) {
+        over_memory(ev, n->span);
+        return false;
+    }
+    if (too_deep(ev, n, ev->limits.depth ? ev->limits.depth : EVAL_DEFAULT_DEPTH))
+        return false;
+    return true;
+}
+
 const Value *eval_expr(Eval *ev, const Node *n, Env *env, const Type *want)
 {
-    if (ev->depth >= EVAL_MAX_DEPTH) {
-        if (!ev->too_deep) {
-            Diag *d = eval_error(ev, "E0221", n->span,
-                                 "evaluation nested deeper than %d levels", EVAL_MAX_DEPTH);
-            diag_set_hint(d, "a value probably depends on itself through a function or a "
-                             "long chain of names");
-            ev->too_deep = true;
-        }
+    if (!within_limits(ev, n))
         return NULL;
-    }
+    Span outer = ev->site_at;
+    if (n->span.src && n->span.src->id < ev->nsite)
+        ev->site_at = n->span;
     ev->depth++;
     const Value *v = dispatch(ev, n, env, want);
     ev->depth--;
+    ev->site_at = outer;
     /* A failed field read from a record, a list or a loop variable was
      * reported where it failed: here it is just a failure. */
     return is_poison(v) ? NULL : v;

@@ -17,6 +17,7 @@
 #define CROWN_EVAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "decl.h"
 #include "diag.h"
@@ -25,9 +26,26 @@
 typedef struct Eval Eval;
 typedef struct Env Env;
 
-/* Guards deep recursion in user code (a `let` that calls itself through
- * a comprehension, a pathological default). */
-#define EVAL_MAX_DEPTH 400
+/* What one evaluation may cost, so that no site can hang crownc or take
+ * the machine's memory: past a limit, evaluation stops with a diagnostic
+ * at the expression that crossed it (E0221, E0223, E0224). The defaults
+ * admit a 100,000-person site several times over (docs/cli.md, Limits);
+ * --max-steps, --max-memory and --max-depth raise them. */
+typedef struct EvalLimits {
+    uint64_t steps;   /* expressions evaluated */
+    uint64_t bytes;   /* memory the compilation holds */
+    uint32_t depth;   /* evaluations nested in one another */
+} EvalLimits;
+
+#define EVAL_DEFAULT_STEPS 1000000000u
+#define EVAL_DEFAULT_BYTES (8ull << 30)
+#define EVAL_DEFAULT_DEPTH 400u
+/* The deepest nesting the C stack holds (docs/cli.md): --max-depth stops
+ * here rather than crash. */
+#define EVAL_DEPTH_CEILING 10000u
+
+/* The defaults above. */
+EvalLimits eval_limits_default(void);
 
 /* One lexical frame. Bindings are either values or lazy thunks (an
  * expression and the frame it is evaluated in). */

@@ -45,7 +45,15 @@ struct Eval {
     DiagList *diags;
     const DeclTable *decls;
     Env *globals;
-    int depth;
+    EvalLimits limits;  /* what this evaluation may cost */
+    uint64_t steps;     /* expressions evaluated so far */
+    uint32_t depth;
+    /* The stack evaluation may use below stack_base (an address in the
+     * caller's frame): the depth limit counts levels, this counts bytes,
+     * so that no nesting the levels admit can overflow the C stack.
+     * 0: not checked. */
+    uintptr_t stack_base;
+    size_t stack_budget;
     /* Data builtins read only below this directory (absolute, no trailing
      * slash); NULL forbids them. */
     const char *site_dir;
@@ -58,6 +66,14 @@ struct Eval {
     Env *root_env;
     const Decl *root;
     bool too_deep;      /* E0221 reported: do not repeat it */
+    /* A step or memory limit was crossed (E0223, E0224): every further
+     * evaluation fails at once, so that the site unwinds quickly. */
+    bool stopped;
+    size_t stop_diag;   /* diagnostics up to the limit's own; the rest follow from it */
+    /* The innermost expression of a site file being evaluated: where a
+     * limit crossed inside the library is reported too. */
+    Span site_at;
+    unsigned nsite;     /* sources with an id below this are the site's */
     /* Where the library's `let`s are evaluated; eval_root makes the root's
      * fields its parent once they exist. */
     Env *late_scope;
@@ -76,6 +92,15 @@ const Value *env_lookup(Eval *ev, Env *env, const char *name, const Node *at, bo
 Env *env_with_lets(Eval *ev, Env *outer, const NodeList *items);
 /* The binding of name in this frame only, or NULL. */
 Binding *env_find_local(Env *env, const char *name);
+
+/* Sets the stack guard above with a budget from the process's stack
+ * limit; base is the address of a local of the caller. */
+void eval_stack_guard(Eval *ev, const void *base);
+
+/* Whether the evaluation may allocate bytes more, data-sized (a string
+ * or a list built in one go): false after reporting E0224 at at when that
+ * would cross the memory limit. */
+bool eval_reserve(Eval *ev, size_t bytes, Span at);
 
 /* Evaluates a condition: a bool, or NULL after reporting that it is not
  * one (what names it: "the condition of `if`"). A failure already

@@ -25,7 +25,7 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-    CliOptions o = {{FORMAT_HUMAN, cli_want_color(), 20}};
+    CliOptions o = {{FORMAT_HUMAN, cli_want_color(), 20}, eval_limits_default()};
     if (argc < 2) {
         cmd_help(0, NULL);
         return EXIT_USAGE;

@@ -301,6 +301,7 @@ bool program_load(Program *p, const char *path, const char *stdlib_dir, DiagList
                   char *err, size_t errlen)
 {
     memset(p, 0, sizeof *p);
+    p->limits = eval_limits_default();
     arena_init(&p->ar);
     p->diags = diags;
     return load_site(p, path, err, errlen) && load_stdlib(p, stdlib_dir, err, errlen);
@@ -412,11 +413,15 @@ void program_check(Program *p)
     ev->site_dir = p->site_dir;
     ev->stdlib_dir = p->stdlib_dir;
     ev->next_source_id = (unsigned)p->nunits;
+    ev->nsite = (unsigned)p->nsite;
+    ev->limits = p->limits;
+    char base;
+    eval_stack_guard(ev, &base);
     ev->globals = globals(p);
     NodeList items = site_items(p);
     Span at = source_span(p->units[0].src, 0, 0);
     p->root = eval_root(ev, root, &items, ev->globals, at);
-    if (p->root)
+    if (p->root && !ev->stopped)
         checks_run(p, ev->root_env, library_ok);
     /* Components read the whole model: on a site with errors they would
      * only repeat them. */
@@ -424,8 +429,14 @@ void program_check(Program *p)
         p->components = components_eval(p);
         secrets_plan(p);
         components_check_unique(p);
+        if (!p->diags->errors)
+            components_place(p);
         refs_check(p);
     }
+    /* Past a limit every evaluation fails: what the passes said of that
+     * is noise around the one diagnostic that matters. */
+    if (ev->stopped)
+        diag_truncate(p->diags, ev->stop_diag);
 }
 
 bool program_load_stdlib(Program *p, const char *stdlib_dir, DiagList *diags, char *err,

@@ -33,6 +33,7 @@ typedef struct Program {
     char *stdlib_dir;     /* absolute: the library's data stays below it */
     DeclTable decls;
     Eval ev;
+    EvalLimits limits;    /* set between program_load and program_check */
     const Value *root;    /* the site, once evaluated */
     ComponentList components; /* its objects, when it checked clean */
     struct SecretPlan *secrets; /* where its secrets go (secrets.h), with the components */

@@ -44,17 +44,16 @@ static bool previous(Sealer *x, const SecretObject *o, SealedPrev *prev)
     const char *prefix = tree_prefix(x->p);
     if (!prefix || gitout_path_problem(prefix))
         return false;
-    char *file = tree_object_path(o->component->layer, o->component->decl->name, "SealedSecret",
-                                  o->ns, o->name);
+    if (!o->m->path)
+        return false;
     StrBuf path;
     sb_init(&path);
-    sb_printf(&path, "%s/%s", prefix, file);
+    sb_printf(&path, "%s/%s", prefix, o->m->path);
     char *data = NULL;
     size_t len = 0;
     bool ok = x->s->prev->read(x->s->prev->ctx, path.data, &data, &len) &&
               sealed_prev_parse(data, len, prev);
     sb_free(&path);
-    free(file);
     free(data);
     return ok;
 }

@@ -86,7 +86,7 @@ static Manifest values_secret(Program *x, Component *c, const Taken *t, Span at)
                         "labels", labels, NULL),
         "type", str(x, at, "Opaque"), "stringData", value_object(ar(x), at, keys, vals, t->n),
         NULL);
-    return (Manifest){obj, "Secret", name, c->ns, at, at};
+    return (Manifest){obj, "Secret", name, c->ns, at, at, NULL};
 }
 
 void secrets_chart(Program *x, Component *c)

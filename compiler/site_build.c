@@ -46,6 +46,8 @@ static SiteBuildStatus load_and_check(SiteBuild *sb, const char *path, const Sit
         stdlib = sb->default_stdlib = program_default_stdlib();
     if (!program_load(&sb->program, path, stdlib, &sb->diags, err, errlen))
         return SITE_UNREADABLE;
+    if (o->limits)
+        sb->program.limits = *o->limits;
     if (o->secrets_file && !secret_inputs_load(&sb->inputs, o->secrets_file, err, errlen))
         return SITE_UNREADABLE;
     program_check(&sb->program);

@@ -35,6 +35,8 @@ typedef struct SiteOptions {
     const char *secrets_file; /* supplied secrets, or NULL: the environment only */
     /* The tree as it is now, to reuse sealed values from; NULL: none. */
     const SecretsPrevious *prev;
+    /* What evaluating the site may cost; NULL: eval_limits_default(). */
+    const EvalLimits *limits;
 } SiteOptions;
 
 /* program points at diags, so a SiteBuild stays where site_build filled

@@ -93,6 +93,22 @@ static SourceStatus read_all(FILE *f, const char *path, char **text, size_t *len
  * O_NONBLOCK: opening a FIFO must not wait for a writer. Only regular
  * files are read (standard input excepted, when asked for by "-"): a
  * FIFO, a device or a socket could block or never end. */
+/* A refusal that names what the path is: the operator who gave a socket
+ * or a device for a roster learns which. */
+static SourceStatus not_a_file(char *err, size_t errlen, const char *path, mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return io_error(err, errlen, path, "is a directory, not a file");
+    const char *what = S_ISFIFO(mode)   ? "a FIFO"
+                       : S_ISSOCK(mode) ? "a socket"
+                       : S_ISCHR(mode)  ? "a character device"
+                       : S_ISBLK(mode)  ? "a block device"
+                                        : "a special file";
+    char why[96];
+    snprintf(why, sizeof why, "is %s, not a regular file, and only files are read", what);
+    return io_error(err, errlen, path, why);
+}
+
 static SourceStatus open_input(const char *path, FILE **f, struct stat *st, char *err,
                                size_t errlen)
 {
@@ -104,14 +120,17 @@ static SourceStatus open_input(const char *path, FILE **f, struct stat *st, char
                                     : SOURCE_OK;
     }
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0)
-        return io_error(err, errlen, path, strerror(errno));
+    if (fd < 0) {
+        /* A socket cannot be opened at all (ENXIO): say what it is. */
+        int e = errno;
+        if (stat(path, st) == 0 && !S_ISREG(st->st_mode))
+            return not_a_file(err, errlen, path, st->st_mode);
+        return io_error(err, errlen, path, strerror(e));
+    }
     if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-        bool dir = S_ISDIR(st->st_mode);
+        mode_t mode = st->st_mode;
         close(fd);
-        return io_error(err, errlen, path, dir ? "is a directory, not a file"
-                                               : "is not a regular file (a FIFO, a device or "
-                                                 "a socket), and only files are read");
+        return not_a_file(err, errlen, path, mode);
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     if (!(*f = fdopen(fd, "rb"))) {
@@ -127,7 +146,7 @@ SourceStatus source_load(const char *path, Source **out, char *err, size_t errle
     *out = NULL;
     *size_out = 0;
     int is_stdin = strcmp(path, "-") == 0;
-    FILE *f;
+    FILE *f = NULL;
     struct stat st;
     SourceStatus opened = open_input(path, &f, &st, err, errlen);
     if (opened != SOURCE_OK)

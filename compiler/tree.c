@@ -16,6 +16,7 @@
 
 #include "component.h"
 #include "diag_render.h"
+#include "filename.h"
 #include "git_out.h"
 #include "secrets.h"
 #include "yaml_out.h"
@@ -194,16 +195,6 @@ bool tb_render(Build *b, const Value *doc, Span at, StrBuf *out)
     return false;
 }
 
-static char *lower(const char *s)
-{
-    char *l = strdup(s);
-    if (!l)
-        abort();
-    for (char *c = l; *c; c++)
-        *c = (char)tolower((unsigned char)*c);
-    return l;
-}
-
 /* The last line of defence: nothing but a SealedSecret carries a secret
  * into the tree. A Secret reaches here only if sealing was skipped. */
 static bool plain_secret(Build *b, const Manifest *m)
@@ -231,7 +222,18 @@ void tb_emit(Build *b, const Component *c, const Manifest *m)
             return;
         }
     }
-    char *path = tree_object_path(c->layer, c->decl->name, m->kind, m->ns, m->name);
+    char *path;
+    if (m->path) {
+        path = strdup(m->path);
+        if (!path)
+            abort();
+    } else {
+        StrBuf id;
+        sb_init(&id);
+        manifest_identity(m, &id);
+        path = filename_path(c->layer, c->decl->name, m->kind, m->ns, m->name, id.data, false);
+        sb_free(&id);
+    }
     StrBuf text;
     sb_init(&text);
     if (tb_render(b, m->obj, m->at, &text)) {
@@ -249,19 +251,6 @@ void tb_emit(Build *b, const Component *c, const Manifest *m)
     sb_free(&text);
 }
 
-char *tree_object_path(const char *layer, const char *component, const char *kind,
-                       const char *ns, const char *name)
-{
-    StrBuf path;
-    sb_init(&path);
-    char *k = lower(kind);
-    sb_printf(&path, "%s/%s/", layer, component);
-    if (ns)
-        sb_printf(&path, "%s/", ns);
-    sb_printf(&path, "%s-%s.yaml", k, name);
-    free(k);
-    return sb_take(&path);
-}
 
 /* ---- kustomizations ---- */
 
@@ -400,8 +389,8 @@ static void unique_paths(Build *b)
         Diag *d = diag_error(b->p->diags, "E0407", b->placed[i].at, "this object would be "
                              "written to %s, as another one is", path);
         diag_add_secondary(d, b->placed[i - 1].at, "written there first");
-        diag_set_hint(d, "two objects of one component need kinds or names that differ "
-                         "in more than case or API group");
+        diag_set_hint(d, "the tree adds objects of its own for a component (its chart's "
+                         "HelmRepository and HelmRelease): give this one another name");
         b->ok = false;
     }
 }

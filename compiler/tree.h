@@ -48,10 +48,6 @@ bool tree_build(Program *p, const char *engine, Tree *t);
 /* The directory of the repository the site's tree goes to: its gitops
  * path, or its name; NULL when it has neither. Valid as long as p. */
 const char *tree_prefix(const Program *p);
-/* The file of a component's object, LAYER/COMPONENT/[NS/]KIND-NAME.yaml
- * with the kind in lowercase (ns NULL: cluster-scoped). Caller frees. */
-char *tree_object_path(const char *layer, const char *component, const char *kind,
-                       const char *ns, const char *name);
 void tree_free(Tree *t);
 
 /* Writes t below dir/PREFIX, replacing what was there: the new subtree is

@@ -12,7 +12,7 @@ static Manifest generated(Build *b, const Value *o, const char *kind, const char
                           const char *ns, Span at)
 {
     (void)b;
-    return (Manifest){o, kind, name, ns, at, at};
+    return (Manifest){o, kind, name, ns, at, at, NULL};
 }
 
 const Value *tb_labels(Build *b, const Component *c)

@@ -88,7 +88,8 @@ expect() {
     fi
 }
 # cases DIR [CROWNC-OPTIONS...]: every DIR/NAME.crown (a site file) or
-# DIR/NAME/ (a site directory) against DIR/NAME.expected, .json, .github
+# DIR/NAME/ (a site directory) against DIR/NAME.expected, .json, .github;
+# DIR/NAME.args, when there, holds options of that case alone.
 cases() {
     local dir=$1 c base
     shift
@@ -98,9 +99,11 @@ cases() {
         *) [ -d "$c" ] || continue; base=$c ;;
         esac
         [ -f "$base.expected" ] || { bad "$c has no $base.expected"; continue; }
-        expect "$c" human "$base.expected" "$@"
-        [ -f "$base.json" ] && expect "$c" json "$base.json" "$@"
-        [ -f "$base.github" ] && expect "$c" github "$base.github" "$@"
+        local -a extra=()
+        [ -f "$base.args" ] && read -r -a extra <"$base.args"
+        expect "$c" human "$base.expected" "$@" "${extra[@]}"
+        [ -f "$base.json" ] && expect "$c" json "$base.json" "$@" "${extra[@]}"
+        [ -f "$base.github" ] && expect "$c" github "$base.github" "$@" "${extra[@]}"
     done
 }
 cases tests/diagnostics --stdlib tests/stdlib
@@ -278,9 +281,9 @@ sed -i 's|course "netlab"|course "../netlab"|' "$TMP/hostile/site.crown"
 run_crownc "$TMP/build.out" build "$TMP/hostile" --out "$TMP/h-out2"
 [ $? = 1 ] && grep -q 'E0207' "$TMP/build.out" && [ ! -e "$TMP/h-out2" ] && ok ||
     bad "a hostile name was not refused"
-# Objects whose files would collide, a namespace that is no DNS label (it
-# is a directory beside kustomization.yaml) and a site directory git or
-# the file system cannot hold are errors, and nothing is written.
+# A namespace that is no DNS label (it would be a directory beside
+# kustomization.yaml) and a site directory git or the file system cannot
+# hold are errors, and nothing is written.
 refused() { # DESCRIPTION CODE SITE-TEXT: build of lab plus SITE-TEXT fails with CODE
     rm -rf "$TMP/refused" "$TMP/r-out"
     cp -r sites/lab "$TMP/refused"
@@ -289,12 +292,19 @@ refused() { # DESCRIPTION CODE SITE-TEXT: build of lab plus SITE-TEXT fails with
     [ $? = 1 ] && grep -q "$2" "$TMP/build.out" && [ ! -e "$TMP/r-out" ] && ok ||
         { bad "$1"; cat "$TMP/build.out"; }
 }
-refused "two objects with one file" 'E0407.*tenants/extra/tenant-alice.yaml' '
+# One kind of two API groups: two files, told apart by their identities
+# (docs/output.md, File names).
+rm -rf "$TMP/refused" "$TMP/r-out" && cp -r sites/lab "$TMP/refused"
+cat >>"$TMP/refused/site.crown" <<'CROWN'
 component extra "Two kinds that differ only in their API group." {
   layer = "tenants"
   manifest { apiVersion = "a.example.org/v1", kind = "Tenant", metadata { name = "alice" } }
   manifest { apiVersion = "b.example.org/v1", kind = "Tenant", metadata { name = "alice" } }
-}'
+}
+CROWN
+build_ok "two objects whose files would coincide" "$TMP/refused" --out "$TMP/r-out"
+[ "$(ls "$TMP/r-out/lab/tenants/extra" | grep -c '^tenant-alice_[0-9a-f]\{16\}\.yaml$')" = 2 ] && ok ||
+    { bad "two objects whose files would coincide: not two files"; ls "$TMP/r-out/lab/tenants/extra"; }
 refused "a namespace that is a file name" 'E0405.*cannot name a namespace' '
 component extra "A namespace beside the kustomization." {
   layer = "tenants"
@@ -331,6 +341,9 @@ for e in flux argocd; do
         fi
     done
 done
+# Every golden path checks out on any file system (docs/output.md, File names).
+python3 tests/tools/portable_tree.py golden >"$TMP/portable.out" && ok ||
+    { bad "a golden path some file system cannot hold"; head -5 "$TMP/portable.out"; }
 # Each tree is one cluster's: validated on its own (two sites share CRDs
 # and namespaces, which in one input would count as duplicates).
 if [ -x "$VALIDATE" ] && python3 -c 'import yaml, jsonschema' 2>/dev/null; then
@@ -1445,9 +1458,35 @@ SOURCE_DATE_EPOCH=99999999999 refused "SOURCE_DATE_EPOCH past what libgit2 write
 # Inputs that are not regular files never block.
 cp -r sites/lab "$H/lab-fifo" && rm "$H/lab-fifo/rosters/netlab.csv" && mkfifo "$H/lab-fifo/rosters/netlab.csv"
 run_crownc "$TMP/h.out" check "$H/lab-fifo"; st=$?
-[ "$st" = 1 ] && grep -q 'is not a regular file' "$TMP/h.out" && ok || bad "a FIFO roster: status $st"
+[ "$st" = 1 ] && grep -q 'is a FIFO, not a regular file' "$TMP/h.out" && ok || bad "a FIFO roster: status $st"
 mkfifo "$H/site.fifo"
 status_is 2 "a FIFO as the site" check "$H/site.fifo"
+cp -r sites/lab "$H/lab-sock" && rm "$H/lab-sock/rosters/netlab.csv" &&
+    python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$H/lab-sock/rosters/netlab.csv"
+run_crownc "$TMP/h.out" check "$H/lab-sock"; st=$?
+[ "$st" = 1 ] && grep -q 'E0301.*is a socket, not a regular file' "$TMP/h.out" && ok || bad "a socket roster: status $st"
+cp -r sites/lab "$H/lab-dev" && ln -sf /dev/zero "$H/lab-dev/rosters/netlab.csv"
+run_crownc "$TMP/h.out" check "$H/lab-dev"; st=$?
+[ "$st" = 1 ] && grep -q 'E0301.*is outside the site' "$TMP/h.out" && ok || bad "a roster linked to /dev/zero: status $st"
+run_crownc "$TMP/h.out" fmt /dev/zero; st=$?
+[ "$st" = 2 ] && grep -q 'is a character device, not a regular file' "$TMP/h.out" && ok || bad "fmt /dev/zero: status $st"
+mkdir -p "$H/out5"
+refused "a device as the secrets file" "$H/out5" 2 build sites/lab --out "$H/out5" --secrets /dev/zero
+refused "a FIFO as the master key" "$H/out5" 1 build sites/lab --out "$H/out5" --master-key "$H/site.fifo"
+# The library reads its own data only: not a file of the site, not one
+# it links to outside its directory.
+cp -r stdlib "$H/lib" && echo '{apiVersion: v1, kind: ConfigMap, metadata: {name: esc}}' >"$H/escape.yaml"
+ln -s "$H/escape.yaml" "$H/lib/escape.yaml"
+cat >>"$H/lib/components/crownlabs-crds.crown" <<'CROWN'
+
+component escape "Reads a file outside the library." {
+  layer     = "config"
+  namespace = "default"
+  manifests = [yaml("../escape.yaml")]
+}
+CROWN
+run_crownc "$TMP/h.out" check --stdlib "$H/lib" sites/lab; st=$?
+[ "$st" = 1 ] && grep -q "E0301.*is outside the library's directory" "$TMP/h.out" && ok || bad "the library read outside stdlib/: status $st"
 cp -r sites/lab "$H/lab-cert" && rm "$H/lab-cert/sealed-secrets.pem" && mkfifo "$H/lab-cert/sealed-secrets.pem"
 run_crownc "$TMP/h.out" build "$H/lab-cert" --out "$H/out4"; st=$?
 [ "$st" = 1 ] && [ ! -e "$H/out4" ] && ok || bad "a FIFO as the certificate: status $st"
@@ -1486,6 +1525,89 @@ printf 'site {\n  name = "a\xc2\x9b[31m\xc2\x85\xe2\x80\xa8\xe2\x80\xae" + 1\n}\
 run_crownc "$TMP/h.out" check "$H/c1.crown"
 if grep -qP '\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9\xaa-\xae]|\x1b' "$TMP/h.out"; then
     bad "a terminal control reached the human diagnostics"; else ok; fi
+# ... and their neighbours: DEL, PS, the isolates LRI to PDI, OSC.
+printf 'site {\n  name = "a\x7f\xe2\x80\xa9\xe2\x81\xa6\xe2\x81\xa9\xc2\x9d" + 1\n}\n' >"$H/c2.crown"
+run_crownc "$TMP/h.out" check "$H/c2.crown"
+if grep -qP '\x7f|\xe2\x80\xa9|\xe2\x81[\xa6-\xa9]|\xc2\x9d' "$TMP/h.out"; then
+    bad "a terminal control reached the human diagnostics"; else ok; fi
+# Evaluation limits: a runaway site stops with one diagnostic at its line,
+# exit 1, nothing written; a chain deeper than the stack holds is refused
+# whatever --max-depth says, not a crash; bad limits are usage errors.
+cp -r sites/lab "$H/runaway" && sed -i 's/^  cpu     = 32$/  cpu     = len(s30)/' "$H/runaway/site.crown"
+{ echo 'let s0 = "x"'; for i in $(seq 1 30); do echo "let s$i = s$((i - 1)) + s$((i - 1))"; done; } >>"$H/runaway/site.crown"
+mkdir -p "$H/lim-out"
+refused "a string doubled thirty times" "$H/lim-out" 1 build "$H/runaway" --out "$H/lim-out" --max-memory 256Mi
+grep -q 'E0224.*more than 256 MiB' "$TMP/h.out" && grep -q 'runaway/site.crown:1[0-9][0-9]:' "$TMP/h.out" &&
+    [ "$(grep -c 'error\[' "$TMP/h.out")" = 1 ] && ok || { bad "the doubled string: not one E0224 at its line"; head -5 "$TMP/h.out"; }
+sed -i 's/^  cpu     = len(s30)$/  cpu     = len([for i in range(100000), j in range(100000) if i == j: i])/' "$H/runaway/site.crown"
+refused "a comprehension over ten billion pairs" "$H/lim-out" 1 build "$H/runaway" --out "$H/lim-out" --max-steps 2000000
+grep -q 'E0223.*more than 2000000 steps' "$TMP/h.out" && [ "$(grep -c 'error\[' "$TMP/h.out")" = 1 ] && ok ||
+    { bad "the comprehension: not one E0223"; head -5 "$TMP/h.out"; }
+cp -r sites/lab "$H/chain" && sed -i 's/^  cpu     = 32$/  cpu     = a9989/' "$H/chain/site.crown"
+python3 -c 'print("let a0 = 32"); [print(f"let a{i} = a{i-1}") for i in range(1, 9990)]' >>"$H/chain/site.crown"
+(ulimit -s 2048 && exec "$CROWNC" check --max-depth 10000 "$H/chain") >"$TMP/h.out" 2>&1; st=$?
+[ "$st" = 1 ] && grep -q 'E0221.*fills the stack' "$TMP/h.out" && ok || { bad "a 9990-name chain on a 2 MiB stack: status $st"; tail -3 "$TMP/h.out"; }
+(ulimit -s 65536 && exec "$CROWNC" check --max-depth 10000 "$H/chain") >"$TMP/h.out" 2>&1 && ok || bad "a 9990-name chain with --max-depth 10000 on a 64 MiB stack"
+for bad_limit in --max-steps=0 --max-steps=1e9 --max-memory=1Ki --max-memory=8GB --max-depth=10001; do
+    status_is 2 "$bad_limit" check "$bad_limit" sites/lab
+done
+# Names Kubernetes admits and file systems do not: a 253-byte name, the
+# namespace `con`, kinds that differ only in case and one kind of two API
+# groups. Each object gets its own file that every checkout holds, in
+# --out and in a clone of the repository, and the tree still builds.
+cp -r sites/lab "$H/names"
+long=$(python3 -c 'print(".".join(["a" * 63] * 3) + "." + "b" * 61)')
+cat >>"$H/names/site.crown" <<CROWN
+
+component odd "Names a file system cannot hold as they are." {
+  layer     = "config"
+  namespace = "default"
+  manifest {
+    apiVersion = "v1"
+    kind       = "Namespace"
+    metadata { name = "con" }
+  }
+  manifest {
+    apiVersion = "v1"
+    kind       = "ConfigMap"
+    metadata { name = "a", namespace = "con" }
+  }
+  manifest {
+    apiVersion = "v1"
+    kind       = "ConfigMap"
+    metadata { name = "$long" }
+  }
+  manifest {
+    apiVersion = "example.com/v1"
+    kind       = "FooBar"
+    metadata { name = "x" }
+  }
+  manifest {
+    apiVersion = "example.com/v1"
+    kind       = "Foobar"
+    metadata { name = "x" }
+  }
+  manifest {
+    apiVersion = "other.example.com/v1"
+    kind       = "FooBar"
+    metadata { name = "x" }
+  }
+}
+CROWN
+run_crownc "$TMP/h.out" build "$H/names" --out "$H/names-out" && ok || { bad "build with odd names"; tail -3 "$TMP/h.out"; }
+odd="$H/names-out/lab/config/odd"
+python3 tests/tools/portable_tree.py "$H/names-out" >"$TMP/portable.out" && ok || { bad "odd names: not portable"; head -5 "$TMP/portable.out"; }
+[ "$(find "$odd" -name '*.yaml' ! -name kustomization.yaml | wc -l)" = 6 ] && [ -f "$odd/con_/configmap-a.yaml" ] &&
+    [ "$(ls "$odd/default" | grep -c '^foobar-x_[0-9a-f]\{16\}\.yaml$')" = 3 ] && ok ||
+    { bad "odd names: not one file per object"; find "$odd"; }
+if command -v kubectl >/dev/null; then
+    kubectl kustomize "$odd" >"$TMP/h.kust" 2>&1 && [ "$(grep -c '^kind:' "$TMP/h.kust")" = 6 ] && ok ||
+        { bad "odd names: kustomize does not find six objects"; head -3 "$TMP/h.kust"; }
+fi
+run_crownc "$TMP/h.out" build "$H/names" --repo "$H/names-repo" --date 1764000000 &&
+    git clone -q "$H/names-repo" "$H/names-clone" 2>"$TMP/h.clone" && [ -z "$(git -C "$H/names-clone" status --porcelain)" ] &&
+    [ "$(cd "$H/names-out" && find lab | sort)" = "$(cd "$H/names-clone" && find lab | sort)" ] && ok ||
+    { bad "odd names: the clone of the repository does not check out the tree"; head -3 "$TMP/h.clone"; }
 # Fault injection: builds killed with SIGKILL at random moments, writing
 # an --out tree or committing, alternating two versions of a site. After
 # each, the target holds the old tree or the new one, whole, and the

@@ -183,7 +183,7 @@ static void check_site(SiteBuild *sb, const char *site)
 {
     char path[256], err[512] = "";
     snprintf(path, sizeof path, "sites/%s", site);
-    SiteOptions o = {STDLIB, NULL, NULL, NULL, NULL};
+    SiteOptions o = {STDLIB, NULL, NULL, NULL, NULL, NULL};
     SiteBuildStatus st = site_check(sb, path, &o, err, sizeof err);
     if (st != SITE_BUILT || sb->diags.len) {
         print_error("site_check %s: status %d, %s\n", path, (int)st, err);
@@ -336,11 +336,8 @@ static void assert_opens_to(const SiteBuild *sb, const SecretObject *o, const Se
 static size_t check_golden_object(const SiteBuild *sb, const SecretObject *o, const char *dir,
                                   const char *cert)
 {
-    char *rel = tree_object_path(o->component->layer, o->component->decl->name, "SealedSecret",
-                                 o->ns, o->name);
     char file[1024];
-    snprintf(file, sizeof file, "%s/%s", dir, rel);
-    free(rel);
+    snprintf(file, sizeof file, "%s/%s", dir, o->m->path);
     size_t len = 0;
     char *text = read_all(file, &len);
     if (!text) {
@@ -772,7 +769,7 @@ static void build_site(SiteBuild *sb, PrevTree *pt, const char *site, const char
     char path[256], err[512] = "";
     snprintf(path, sizeof path, "sites/%s", site);
     prev_tree_dir(pt, prev_dir ? prev_dir : "");
-    SiteOptions o = {STDLIB, engine, NULL, NULL, prev_dir ? &pt->api : NULL};
+    SiteOptions o = {STDLIB, engine, NULL, NULL, prev_dir ? &pt->api : NULL, NULL};
     SiteBuildStatus st = site_build(sb, path, &o, err, sizeof err);
     if (st != SITE_BUILT || sb->diags.errors) {
         print_error("site_build %s: status %d, %s\n", path, (int)st, err);
@@ -901,8 +898,7 @@ static void test_fresh_seal_changes_ciphertexts_only(void **state)
         /* The new blobs open to the plan's values. */
         for (size_t o = 0; o < pl->nobjects; o++) {
             const SecretObject *so = &pl->objects[o];
-            char *rel = tree_object_path(so->component->layer, so->component->decl->name,
-                                         "SealedSecret", so->ns, so->name);
+            const char *rel = so->m->path;
             if (strcmp(rel, f->path) == 0)
                 for (size_t k = 0; k < so->nentries; k++) {
                     const char *blob = NULL;
@@ -912,7 +908,6 @@ static void test_fresh_seal_changes_ciphertexts_only(void **state)
                     assert_non_null(blob);
                     assert_opens_to(&sb, so, &so->entries[k], blob, f->path);
                 }
-            free(rel);
         }
         sealed_prev_free(&old);
         sealed_prev_free(&now);
