@@ -100,6 +100,10 @@ struct Node {
     int64_t ival;
     Node *a, *b, *c;
     NodeList list, list2;
+    /* What the evaluator made of this node when that depends on nothing
+     * else, made once: a literal's value, or the false and true of a
+     * comparison. Values never change, so they are shared. */
+    const struct Value *memo[2];
 };
 
 Node *node_new(Arena *ar, NodeKind kind, Span span);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "eval_internal.h"
+#include "hashidx.h"
 #include "secret.h"
 
 typedef struct Call {
@@ -280,6 +281,96 @@ static const Value *b_flatten(Call *c)
     return value_list(ar(c), here(c), items, n);
 }
 
+/* The key an element is grouped under: its field's text (a string, an
+ * enum member's name, a number), or NULL after reporting. An element
+ * whose field failed (and was reported) is left out: *skip. */
+static const char *group_key(Call *c, const Value *x, const char *field, StrBuf *tmp, bool *skip)
+{
+    *skip = is_poison(x);
+    if (*skip)
+        return NULL;
+    if (x->kind != V_OBJECT && x->kind != V_RECORD) {
+        eval_error(c->ev, "E0216", x->at, "group_by() needs objects or records, not %s",
+                   value_kind_name(x));
+        return NULL;
+    }
+    const Value *k = value_get(x, field);
+    if (!k) {
+        eval_error(c->ev, "E0216", x->at, "group_by(): this element has no field `%s`", field);
+        return NULL;
+    }
+    if (is_poison(k)) {
+        *skip = true;
+        return NULL;
+    }
+    if (k->kind == V_STRING)
+        return k->u.str.s;
+    if (k->kind == V_ENUM)
+        return k->u.en.decl->members[k->u.en.index].name;
+    sb_reset(tmp);
+    if (k->kind == V_SECRET || !value_to_text(k, tmp)) {
+        eval_error(c->ev, "E0216", k->at, "group_by() cannot group by %s", value_kind_name(k));
+        return NULL;
+    }
+    return arena_strndup(ar(c), tmp->data, tmp->len);
+}
+
+/* group_by(list, "field"): an object from each value of the field to the
+ * elements that have it, keys in the order they first appear and elements
+ * in list order; linear, by hash. */
+static const Value *b_group_by(Call *c)
+{
+    const Value *l = c->args[0], *f = c->args[1];
+    if (l->kind != V_LIST)
+        return fail_arg(c, 0, "a list of objects");
+    if (!is_text(f))
+        return fail_arg(c, 1, "a field name");
+    size_t n = l->u.list.len, ngroups = 0;
+    uint32_t *group = arena_alloc(ar(c), (n ? n : 1) * sizeof *group);
+    const char **keys = arena_alloc(ar(c), (n ? n : 1) * sizeof *keys);
+    size_t *count = arena_alloc(ar(c), (n ? n : 1) * sizeof *count);
+    HashIndex *x = hidx_new(ar(c), 16);
+    StrBuf tmp;
+    sb_init(&tmp);
+    for (size_t i = 0; i < n; i++) {
+        bool skip;
+        const char *k = group_key(c, l->u.list.items[i], f->u.str.s, &tmp, &skip);
+        if (skip) {
+            group[i] = UINT32_MAX;
+            continue;
+        }
+        if (!k) {
+            sb_free(&tmp);
+            return NULL;
+        }
+        uint64_t h = hash_string(k);
+        uint32_t cursor = 0;
+        int64_t g;
+        while ((g = hidx_next(x, h, &cursor)) >= 0 && strcmp(keys[g], k) != 0)
+            ;
+        if (g < 0) {
+            g = (int64_t)ngroups++;
+            keys[g] = k;
+            hidx_add(ar(c), x, h, (uint32_t)g);
+        }
+        group[i] = (uint32_t)g;
+        count[g]++;
+    }
+    sb_free(&tmp);
+    const Value ***items = arena_alloc(ar(c), (ngroups ? ngroups : 1) * sizeof *items);
+    for (size_t g = 0; g < ngroups; g++) {
+        items[g] = arena_alloc(ar(c), count[g] * sizeof **items);
+        count[g] = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (group[i] != UINT32_MAX)
+            items[group[i]][count[group[i]]++] = l->u.list.items[i];
+    const Value **vals = arena_alloc(ar(c), (ngroups ? ngroups : 1) * sizeof *vals);
+    for (size_t g = 0; g < ngroups; g++)
+        vals[g] = value_list(ar(c), here(c), items[g], count[g]);
+    return value_object(ar(c), here(c), keys, vals, ngroups);
+}
+
 static const Value *keys_or_values(Call *c, bool keys)
 {
     const Value *o = c->args[0];
@@ -448,15 +539,13 @@ static const Value *b_matches(Call *c)
         return fail_arg(c, 0, "a string");
     if (!is_text(p))
         return fail_arg(c, 1, "a string");
-    regex_t rx;
-    if (regcomp(&rx, p->u.str.s, REG_EXTENDED | REG_NOSUB) != 0) {
+    const regex_t *rx = regex_cached(&c->ev->regexes, p->u.str.s);
+    if (!rx) {
         eval_error(c->ev, "E0216", p->at, "\"%s\" is not a valid regular expression",
                    p->u.str.s);
         return NULL;
     }
-    bool ok = regexec(&rx, s->u.str.s, 0, NULL, 0) == 0;
-    regfree(&rx);
-    return value_bool(ar(c), here(c), ok);
+    return value_bool(ar(c), here(c), regexec(rx, s->u.str.s, 0, NULL, 0) == 0);
 }
 
 static const Value *b_string(Call *c)
@@ -656,6 +745,7 @@ static const Builtin builtins[] = {
     {"flatten", b_flatten, {1, 1, BR_ELEM, {A_LIST}}},
     {"duplicates", b_duplicates, {1, 1, BR_SAME, {A_LIST}}},
     {"keys", b_keys, {1, 1, BR_LIST_STRING, {A_OBJ}}},
+    {"group_by", b_group_by, {2, 2, BR_ANY, {A_LIST, A_STR}}},
     {"values", b_values, {1, 1, BR_VALUES, {A_OBJ}}},
     {"range", b_range, {1, 1, BR_LIST_INT, {A_NUM}}},
     {"lower", b_lower, {1, 1, BR_STRING, {A_STR}}},

@@ -110,7 +110,7 @@ static void body(CheckRun *r, const NodeList *items, Env *outer)
         case N_IF: branch(r, it, env); break;
         case N_FOR: {
             Loop l = {r, &it->list2};
-            eval_for(ev, &it->list, it->a, env, step, &l);
+            eval_for_eager(ev, &it->list, it->a, env, step, &l);
             break;
         }
         case N_ATTR:

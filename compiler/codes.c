@@ -244,7 +244,7 @@ static const CodeInfo codes[] = {
      "reference to a Kubernetes Secret."},
     {"E0223", "evaluation takes too many steps",
      "Evaluating a site may take 1,000,000,000 steps (one per expression\n"
-     "evaluated; the example site of 3,285 people takes 1.4 million), so that\n"
+     "evaluated; a site of 100,000 people takes some 31 million), so that\n"
      "no input can keep crownc busy for ever. Past the limit evaluation stops at\n"
      "the expression that crossed it. A comprehension over several long lists\n"
      "costs the product of their lengths:\n\n"
@@ -253,8 +253,8 @@ static const CodeInfo codes[] = {
      "site really is that large, raise the limit with --max-steps N."},
     {"E0224", "evaluation needs too much memory",
      "Evaluating a site may hold 8 GiB (--max-memory SIZE raises it: bytes, or\n"
-     "a number with Ki, Mi, Gi or Ti; the example site of 3,285 people holds\n"
-     "170 MiB), so that no input can exhaust the machine. A string or a\n"
+     "a number with Ki, Mi, Gi or Ti; a site of 100,000 people holds some\n"
+     "2 GiB), so that no input can exhaust the machine. A string or a\n"
      "list built before it is checked counts in advance: `s + s` repeated, or\n"
      "a comprehension over the product of long lists, stops at the expression\n"
      "that would cross the limit, before it allocates."},

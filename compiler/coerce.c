@@ -292,11 +292,10 @@ static bool constraint_ok(Eval *ev, const Value *v, const Constraint *c, const c
     if (c->kind == CONS_UNIQUE)
         return v->kind != V_LIST || unique_ok(ev, v, c, what);
     if (c->kind == CONS_REGEX) {
-        regex_t rx;
-        if (v->kind != V_STRING || regcomp(&rx, c->regex, REG_EXTENDED | REG_NOSUB) != 0)
+        const regex_t *rx = v->kind == V_STRING ? regex_cached(&ev->regexes, c->regex) : NULL;
+        if (!rx)
             return true;
-        bool ok = regexec(&rx, v->u.str.s, 0, NULL, 0) == 0;
-        regfree(&rx);
+        bool ok = regexec(rx, v->u.str.s, 0, NULL, 0) == 0;
         if (!ok)
             violated(ev, v, c, what, NULL);
         return ok;

@@ -5,17 +5,23 @@
 
 #include "eval_internal.h"
 
-Env *env_new(Eval *ev, Env *parent)
+Env *env_new(Eval *ev, Env *parent) { return env_new_sized(ev, parent, 0); }
+
+Env *env_new_sized(Eval *ev, Env *parent, size_t n)
 {
     Env *e = arena_alloc(ev->ar, sizeof *e);
     e->parent = parent;
+    if (n) {
+        e->b = arena_alloc(ev->ar, n * sizeof *e->b);
+        e->cap = n;
+    }
     return e;
 }
 
 static Binding *add(Eval *ev, Env *env, const char *name)
 {
     if (env->len == env->cap) {
-        size_t cap = env->cap ? env->cap * 2 : 8;
+        size_t cap = env->cap ? env->cap * 2 : 4;
         env->b = arena_grow(ev->ar, env->b, env->len, cap, sizeof *env->b);
         env->cap = cap;
     }
@@ -55,7 +61,10 @@ Binding *env_bind_thunk(Eval *ev, Env *env, const char *name, Thunk fn, void *ct
 
 Env *env_with_lets(Eval *ev, Env *outer, const NodeList *items)
 {
-    Env *env = env_new(ev, outer);
+    size_t n = 0;
+    for (uint32_t i = 0; i < items->len; i++)
+        n += items->at[i]->kind == N_LET;
+    Env *env = env_new_sized(ev, outer, n);
     for (uint32_t i = 0; i < items->len; i++)
         if (items->at[i]->kind == N_LET)
             env_bind_lazy(ev, env, items->at[i]->name.s, items->at[i]->a, env, NULL);

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 
 #include "eval_internal.h"
+#include "hashidx.h"
 
 /* ---- names ---- */
 
@@ -154,6 +155,9 @@ static const Value *quantity(Eval *ev, const Node *n, const Type *want)
 
 static const Value *string(Eval *ev, const Node *n, Env *env)
 {
+    bool literal = n->list.len == 0 || (n->list.len == 1 && n->list.at[0]->kind == N_TEXT);
+    if (literal && n->memo[0])
+        return n->memo[0];
     StrBuf b;
     sb_init(&b);
     bool ok = true;
@@ -180,6 +184,8 @@ static const Value *string(Eval *ev, const Node *n, Env *env)
     ok = ok && eval_reserve(ev, b.len, n->span);
     const Value *v = ok ? value_string(ev->ar, n->span, b.data ? b.data : "", b.len) : NULL;
     sb_free(&b);
+    if (literal)
+        ((Node *)n)->memo[0] = v;
     return v;
 }
 
@@ -196,6 +202,15 @@ static const Value *list(Eval *ev, const Node *n, Env *env, const Type *want)
     return ok ? value_list(ev->ar, n->span, items, n->list.len) : NULL;
 }
 
+/* The bool n evaluates to, made once per node and outcome. */
+static const Value *node_bool(Eval *ev, const Node *n, bool b)
+{
+    Node *m = (Node *)n;
+    if (!m->memo[b])
+        m->memo[b] = value_bool(ev->ar, n->span, b);
+    return m->memo[b];
+}
+
 /* ---- loops ---- */
 
 typedef struct Loop {
@@ -207,6 +222,8 @@ typedef struct Loop {
      * was reported), or a list looped over had lost some: a list built by
      * the loop is partial too, or len() of it would count wrong */
     bool lost;
+    /* eval_for_eager: one frame per binding, rebound for each element */
+    Env **frames;
 } Loop;
 
 static bool loop_from(Eval *ev, Loop *lp, uint32_t i, Env *env);
@@ -214,7 +231,16 @@ static bool loop_from(Eval *ev, Loop *lp, uint32_t i, Env *env);
 static bool step(Eval *ev, Loop *lp, uint32_t i, Env *env, const char *k, const Value *kv,
                  const char *x, const Value *xv)
 {
-    Env *e = env_new(ev, env);
+    Env *e;
+    if (lp->frames) {
+        if (!lp->frames[i])
+            lp->frames[i] = env_new_sized(ev, env, 2);
+        e = lp->frames[i];
+        e->parent = env;
+        e->len = 0;
+    } else {
+        e = env_new_sized(ev, env, x ? 2 : 1);
+    }
     env_bind(ev, e, k, kv);
     if (x)
         env_bind(ev, e, x, xv);
@@ -279,7 +305,15 @@ static bool loop_from(Eval *ev, Loop *lp, uint32_t i, Env *env)
 bool eval_for(Eval *ev, const NodeList *bindings, const Node *filter, Env *env, LoopFn fn,
               void *ctx)
 {
-    Loop lp = {bindings, filter, fn, ctx, false};
+    Loop lp = {bindings, filter, fn, ctx, false, NULL};
+    return loop_from(ev, &lp, 0, env);
+}
+
+bool eval_for_eager(Eval *ev, const NodeList *bindings, const Node *filter, Env *env,
+                    LoopFn fn, void *ctx)
+{
+    Loop lp = {bindings, filter, fn, ctx, false, NULL};
+    lp.frames = arena_alloc(ev->ar, (bindings->len ? bindings->len : 1) * sizeof *lp.frames);
     return loop_from(ev, &lp, 0, env);
 }
 
@@ -289,6 +323,7 @@ typedef struct CompCtx {
     ValueVec out;
     ValueVec keys;
     bool partial;
+    HashIndex *seen;   /* the keys so far, for the duplicate check */
 } CompCtx;
 
 /* An element that fails only because it reads a value that already
@@ -311,8 +346,9 @@ static bool list_step(Eval *ev, Env *env, void *p)
 static const Value *listcomp(Eval *ev, const Node *n, Env *env, const Type *want)
 {
     const Type *w = type_unopt(want);
-    CompCtx c = {n, w && w->kind == TY_LIST ? w->elem : NULL, {0}, {0}, false};
-    Loop lp = {&n->list, n->b, list_step, &c, false};
+    CompCtx c = {n, w && w->kind == TY_LIST ? w->elem : NULL, {0}, {0}, false, NULL};
+    Loop lp = {&n->list, n->b, list_step, &c, false, NULL};
+    lp.frames = arena_alloc(ev->ar, (n->list.len ? n->list.len : 1) * sizeof *lp.frames);
     if (!loop_from(ev, &lp, 0, env))
         return NULL;
     Value *v = (Value *)value_list(ev->ar, n->span, c.out.at, c.out.len);
@@ -331,12 +367,17 @@ static bool obj_step(Eval *ev, Env *env, void *p)
         eval_type_error(ev, k, type_basic(TY_STRING), "an object key");
         return false;
     }
-    for (size_t i = 0; i < c->keys.len; i++) {
+    if (!c->seen)
+        c->seen = hidx_new(ev->ar, 16);
+    uint64_t h = value_hash(k);
+    uint32_t cursor = 0;
+    for (int64_t i; (i = hidx_next(c->seen, h, &cursor)) >= 0;) {
         if (value_equal(c->keys.at[i], k)) {
             eval_error(ev, "E0220", k->at, "key \"%s\" is produced twice", k->u.str.s);
             return false;
         }
     }
+    hidx_add(ev->ar, c->seen, h, (uint32_t)c->keys.len);
     vec_push(ev, &c->keys, k);
     vec_push(ev, &c->out, v);
     return true;
@@ -345,8 +386,8 @@ static bool obj_step(Eval *ev, Env *env, void *p)
 static const Value *objcomp(Eval *ev, const Node *n, Env *env, const Type *want)
 {
     const Type *w = type_unopt(want);
-    CompCtx c = {n, w && w->kind == TY_MAP ? w->elem : NULL, {0}, {0}, false};
-    if (!eval_for(ev, &n->list, n->c, env, obj_step, &c))
+    CompCtx c = {n, w && w->kind == TY_MAP ? w->elem : NULL, {0}, {0}, false, NULL};
+    if (!eval_for_eager(ev, &n->list, n->c, env, obj_step, &c))
         return NULL;
     const char **keys = arena_alloc(ev->ar, (c.keys.len ? c.keys.len : 1) * sizeof *keys);
     for (size_t i = 0; i < c.keys.len; i++)
@@ -542,10 +583,30 @@ static bool equal(const Value *a, const Value *b)
     return value_equal(a, b);
 }
 
+/* `x in list` over a long list: by hash, the index built at the first
+ * question and kept with the list (values never change). */
+static bool list_contains(Eval *ev, const Value *list, const Value *x)
+{
+    if (!list->u.list.index) {
+        HashIndex *idx = hidx_new(ev->ar, list->u.list.len);
+        for (size_t i = 0; i < list->u.list.len; i++)
+            hidx_add(ev->ar, idx, value_hash(list->u.list.items[i]), (uint32_t)i);
+        ((Value *)list)->u.list.index = idx;
+    }
+    uint64_t h = value_hash(x);
+    uint32_t cursor = 0;
+    for (int64_t i; (i = hidx_next(list->u.list.index, h, &cursor)) >= 0;)
+        if (equal(x, list->u.list.items[i]))
+            return true;
+    return false;
+}
+
 static const Value *membership(Eval *ev, const Node *n, const Value *x, const Value *in)
 {
     bool r = false;
-    if (in->kind == V_LIST) {
+    if (in->kind == V_LIST && in->u.list.len >= HASHIDX_MIN) {
+        r = list_contains(ev, in, x);
+    } else if (in->kind == V_LIST) {
         for (size_t i = 0; i < in->u.list.len && !r; i++)
             r = equal(x, in->u.list.items[i]);
     } else if ((in->kind == V_OBJECT || in->kind == V_RECORD) && x->kind == V_STRING) {
@@ -557,13 +618,13 @@ static const Value *membership(Eval *ev, const Node *n, const Value *x, const Va
                    value_kind_name(in));
         return NULL;
     }
-    return value_bool(ev->ar, n->span, r);
+    return node_bool(ev, n, r);
 }
 
 static const Value *compare(Eval *ev, const Node *n, const Value *a, const Value *b)
 {
     if (n->op == OP_EQ || n->op == OP_NE)
-        return value_bool(ev->ar, n->span, equal(a, b) == (n->op == OP_EQ));
+        return node_bool(ev, n, equal(a, b) == (n->op == OP_EQ));
     int c;
     if (!value_compare(a, b, &c)) {
         eval_error(ev, "E0202", n->span, "cannot order %s and %s", value_kind_name(a),
@@ -571,7 +632,7 @@ static const Value *compare(Eval *ev, const Node *n, const Value *a, const Value
         return NULL;
     }
     bool r = n->op == OP_LT ? c < 0 : n->op == OP_LE ? c <= 0 : n->op == OP_GT ? c > 0 : c >= 0;
-    return value_bool(ev->ar, n->span, r);
+    return node_bool(ev, n, r);
 }
 
 const Value *eval_bool(Eval *ev, const Node *n, Env *env, const char *what)
@@ -590,9 +651,9 @@ static const Value *logic(Eval *ev, const Node *n, Env *env)
     if (!a)
         return NULL;
     if (a->u.b == (n->op == OP_OR))
-        return value_bool(ev->ar, n->span, a->u.b);
+        return node_bool(ev, n, a->u.b);
     const Value *b = eval_bool(ev, n->b, env, op_spelling(n->op));
-    return b ? value_bool(ev->ar, n->span, b->u.b) : NULL;
+    return b ? node_bool(ev, n, b->u.b) : NULL;
 }
 
 static bool plain_number(const Node *n)
@@ -645,7 +706,7 @@ static const Value *unary(Eval *ev, const Node *n, Env *env, const Type *want)
 {
     if (n->op == OP_NOT) {
         const Value *v = eval_bool(ev, n->a, env, "`!`");
-        return v ? value_bool(ev->ar, n->span, !v->u.b) : NULL;
+        return v ? node_bool(ev, n, !v->u.b) : NULL;
     }
     const Value *v = eval_expr(ev, n->a, env, want);
     if (!v)
@@ -677,7 +738,7 @@ static const Value *is(Eval *ev, const Node *n, Env *env)
     if (!v)
         return NULL;
     if (v->kind == V_NULL)
-        return value_bool(ev->ar, n->span, false);
+        return node_bool(ev, n, false);
     const Decl *var = variant_of(v);
     if (!var) {
         eval_error(ev, "E0202", n->a->span, "`is` tests a union's variant, not %s",
@@ -689,7 +750,7 @@ static const Value *is(Eval *ev, const Node *n, Env *env)
                    n->name.s);
         return NULL;
     }
-    return value_bool(ev->ar, n->span, strcmp(var->name, n->name.s) == 0);
+    return node_bool(ev, n, strcmp(var->name, n->name.s) == 0);
 }
 
 static const Value *variant(Eval *ev, const Node *n, Env *env, const Type *want)
@@ -745,7 +806,7 @@ static const Value *match(Eval *ev, const Node *n, Env *env, const Type *want)
             continue;
         Env *e = env;
         if (arm->text.s) {
-            e = env_new(ev, env);
+            e = env_new_sized(ev, env, 1);
             env_bind(ev, e, arm->text.s, v);
         }
         return eval_expr(ev, arm->a, e, want);
@@ -804,8 +865,8 @@ static const Value *cond(Eval *ev, const Node *n, Env *env, const Type *want)
 static const Value *dispatch(Eval *ev, const Node *n, Env *env, const Type *want)
 {
     switch (n->kind) {
-    case N_NULL: return value_null(ev->ar, n->span);
-    case N_BOOL: return value_bool(ev->ar, n->span, n->flag);
+    case N_NULL: return n->memo[0] ? n->memo[0] : (((Node *)n)->memo[0] = value_null(ev->ar, n->span));
+    case N_BOOL: return node_bool(ev, n, n->flag);
     case N_INT: case N_FLOAT: return number(ev, n, want);
     case N_QUANTITY: return quantity(ev, n, want);
     case N_STRING: return string(ev, n, env);

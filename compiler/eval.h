@@ -50,6 +50,9 @@ EvalLimits eval_limits_default(void);
 /* One lexical frame. Bindings are either values or lazy thunks (an
  * expression and the frame it is evaluated in). */
 Env *env_new(Eval *ev, Env *parent);
+/* The same with room for n bindings: a loop's frame is made once per
+ * element, so it is made the size it needs. */
+Env *env_new_sized(Eval *ev, Env *parent, size_t n);
 void env_bind(Eval *ev, Env *env, const char *name, const Value *v);
 void env_bind_lazy(Eval *ev, Env *env, const char *name, const Node *expr, Env *in,
                    const Type *type);

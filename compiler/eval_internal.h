@@ -5,6 +5,7 @@
 #define CROWN_EVAL_INTERNAL_H
 
 #include "eval.h"
+#include "regex_cache.h"
 
 typedef enum BindState { B_VALUE, B_LAZY, B_BUSY, B_FAILED } BindState;
 
@@ -65,6 +66,9 @@ struct Eval {
      * `teachers = [alice]` look their target up here. */
     Env *root_env;
     const Decl *root;
+    RegexCache regexes; /* every pattern matched so far, compiled */
+    /* Per root field, its blocks by label (record_find_labelled). */
+    const struct HashIndex **label_index;
     bool too_deep;      /* E0221 reported: do not repeat it */
     /* A step or memory limit was crossed (E0223, E0224): every further
      * evaluation fails at once, so that the site unwinds quickly. */
@@ -167,6 +171,12 @@ const Value *record_from_object(Eval *ev, const Decl *schema, const Value *obj,
 typedef bool (*LoopFn)(Eval *ev, Env *env, void *ctx);
 bool eval_for(Eval *ev, const NodeList *bindings, const Node *filter, Env *env, LoopFn fn,
               void *ctx);
+/* The same for a body that is done with its frame when fn returns (a
+ * comprehension's element, a check's statements, a manifest): each
+ * binding's frame is made once and rebound, instead of once per element.
+ * Not for blocks, whose fields are evaluated later in the frame. */
+bool eval_for_eager(Eval *ev, const NodeList *bindings, const Node *filter, Env *env,
+                    LoopFn fn, void *ctx);
 
 /* A value that failed to evaluate, kept in its record so that the record
  * still exists; reading it yields NULL without a second message. */

@@ -465,6 +465,7 @@ void program_free(Program *p)
     for (size_t i = 0; i < p->ev.ndata; i++)
         source_free(p->ev.data[i].src);
     free(p->ev.data);
+    regex_cache_free(&p->ev.regexes);
     free(p->site_dir);
     free(p->stdlib_dir);
     secrets_plan_free(p->secrets);

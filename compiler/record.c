@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "eval_internal.h"
+#include "hashidx.h"
 
 typedef struct FieldSrc {
     const Node *attr;       /* the attribute that sets it, or NULL */
@@ -287,18 +288,22 @@ typedef struct BlockThunk {
 
 static void unique_labels(Eval *ev, const Value **items, size_t n, const char *kind)
 {
+    HashIndex *seen = hidx_new(ev->ar, n);
     for (size_t i = 0; i < n; i++) {
         const char *a = items[i]->u.obj.label;
         if (!a)
             continue;
-        for (size_t j = 0; j < i; j++) {
-            const char *b = items[j]->u.obj.label;
-            if (b && strcmp(a, b) == 0) {
-                Diag *d = eval_error(ev, "E0220", items[i]->at, "two %s blocks are labelled "
-                                     "\"%s\"", kind, a);
-                diag_add_secondary(d, items[j]->at, "the first one");
-                break;
-            }
+        uint64_t h = hash_string(a);
+        uint32_t cursor = 0;
+        int64_t j;
+        while ((j = hidx_next(seen, h, &cursor)) >= 0 && strcmp(items[j]->u.obj.label, a) != 0)
+            ;
+        if (j >= 0) {
+            Diag *d = eval_error(ev, "E0220", items[i]->at, "two %s blocks are labelled \"%s\"",
+                                 kind, a);
+            diag_add_secondary(d, items[j]->at, "the first one");
+        } else {
+            hidx_add(ev->ar, seen, h, (uint32_t)i);
         }
     }
 }
@@ -378,9 +383,9 @@ static void missing(Eval *ev, const Rec *r, const Field *f)
  * library's `let`s), which is what typecheck.c checked it against; never
  * in the scope of the block, where a site's `let` or loop variable of the
  * same name would change what the library meant. */
-static Env *fields_env(Eval *ev, Env *fallback)
+static Env *fields_env(Eval *ev, Env *fallback, size_t n)
 {
-    return env_new(ev, ev->late_scope ? ev->late_scope : fallback);
+    return env_new_sized(ev, ev->late_scope ? ev->late_scope : fallback, n);
 }
 
 static void bind_default(Eval *ev, Rec *r, const Field *f)
@@ -449,7 +454,8 @@ static Rec *begin(Eval *ev, const Decl *schema, const NodeList *items, Env *env,
     check_label(ev, r);
     /* The root's fields are the library's scope itself (eval_root links
      * late_scope to them), so they keep the scope they are given. */
-    r->renv = fields_visible ? env_new(ev, env) : fields_env(ev, env);
+    r->renv = fields_visible ? env_new_sized(ev, env, schema->nfields)
+                             : fields_env(ev, env, schema->nfields);
     collect(ev, r, items, fields_visible ? r->renv : env);
     for (size_t i = 0; i < schema->nfields; i++)
         bind_field(ev, r, i);
@@ -490,10 +496,30 @@ const Value *eval_root(Eval *ev, const Decl *root, const NodeList *items, Env *e
     return finish(ev, r);
 }
 
+/* The blocks of root field i by label, built at the first reference to
+ * one of them: thousands of people referenced by hundreds of courses. */
+static const HashIndex *labels_of(Eval *ev, size_t i, const Value *v)
+{
+    if (!ev->label_index)
+        ev->label_index = arena_alloc(ev->ar, ev->root->nfields * sizeof *ev->label_index);
+    if (!ev->label_index[i]) {
+        size_t n = v->kind == V_LIST ? v->u.list.len : 1;
+        HashIndex *x = hidx_new(ev->ar, n);
+        for (size_t j = 0; j < n; j++) {
+            const Value *r = v->kind == V_LIST ? v->u.list.items[j] : v;
+            if (r->kind == V_RECORD && r->u.obj.label)
+                hidx_add(ev->ar, x, hash_string(r->u.obj.label), (uint32_t)j);
+        }
+        ev->label_index[i] = x;
+    }
+    return ev->label_index[i];
+}
+
 const Value *record_find_labelled(Eval *ev, const Decl *schema, const char *label)
 {
     if (!ev->root_env)
         return NULL;
+    uint64_t h = hash_string(label);
     for (size_t i = 0; i < ev->root->nfields; i++) {
         const Type *e = elem_of(ev->root->fields[i].type);
         if (e->kind != TY_RECORD || e->decl != schema)
@@ -501,12 +527,17 @@ const Value *record_find_labelled(Eval *ev, const Decl *schema, const char *labe
         const Value *v = binding_force(ev, &ev->root_env->b[i], NULL);
         if (!v || is_poison(v))
             continue;
-        size_t n = v->kind == V_LIST ? v->u.list.len : 1;
-        for (size_t j = 0; j < n; j++) {
-            const Value *x = v->kind == V_LIST ? v->u.list.items[j] : v;
-            if (x->kind == V_RECORD && x->u.obj.label && strcmp(x->u.obj.label, label) == 0)
-                return x;
+        const HashIndex *x = labels_of(ev, i, v);
+        uint32_t cursor = 0;
+        int64_t first = -1;
+        /* The first block with the label, as a scan would find it. */
+        for (int64_t j; (j = hidx_next(x, h, &cursor)) >= 0;) {
+            const Value *r = v->kind == V_LIST ? v->u.list.items[j] : v;
+            if (strcmp(r->u.obj.label, label) == 0 && (first < 0 || j < first))
+                first = j;
         }
+        if (first >= 0)
+            return v->kind == V_LIST ? v->u.list.items[first] : v;
     }
     return NULL;
 }
@@ -627,7 +658,7 @@ const Value *record_from_object(Eval *ev, const Decl *schema, const Value *obj,
         r->owner = (char *)(what ? what : schema->name);
     }
     r->src = arena_alloc(ev->ar, (schema->nfields ? schema->nfields : 1) * sizeof *r->src);
-    r->renv = fields_env(ev, ev->globals);
+    r->renv = fields_env(ev, ev->globals, schema->nfields);
     bool ok = true;
     for (size_t i = 0; i < obj->u.obj.len; i++) {
         if (!decl_field(schema, obj->u.obj.keys[i])) {

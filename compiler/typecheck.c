@@ -653,6 +653,7 @@ static void literal_default(Tc *tc, const Field *f)
     const Value *v = eval_expr(&ev, d, NULL, f->type);
     if (v)
         eval_coerce(&ev, v, f->type, f->name);
+    regex_cache_free(&ev.regexes);
     tc->errors += tc->diags->errors - before;
 }
 

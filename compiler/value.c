@@ -1,5 +1,7 @@
 #include "value.h"
 
+#include "hashidx.h"
+
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -108,6 +110,8 @@ const Value *value_object(Arena *ar, Span at, const char **keys, const Value **v
     v->u.obj.keys = keys;
     v->u.obj.vals = vals;
     v->u.obj.len = len;
+    if (len >= HASHIDX_MIN)
+        v->u.obj.index = hidx_of_strings(ar, keys, len);
     return v;
 }
 
@@ -123,6 +127,10 @@ const Value *value_get(const Value *obj, const char *key)
 {
     if (obj->kind != V_OBJECT && obj->kind != V_RECORD)
         return NULL;
+    if (obj->u.obj.index) {
+        int64_t i = hidx_find_string(obj->u.obj.index, obj->u.obj.keys, key);
+        return i < 0 ? NULL : obj->u.obj.vals[i];
+    }
     for (size_t i = 0; i < obj->u.obj.len; i++)
         if (strcmp(obj->u.obj.keys[i], key) == 0)
             return obj->u.obj.vals[i];

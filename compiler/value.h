@@ -67,6 +67,9 @@ struct Value {
             /* elements that failed (and were reported) were left out: a
              * sum or a count of it would be wrong, so those give up */
             bool partial;
+            /* the items by hash, built by the first `in` of a long list
+             * (a cache: the list itself never changes) */
+            const struct HashIndex *index;
         } list;
         struct {
             const char **keys;
@@ -75,6 +78,8 @@ struct Value {
             /* V_RECORD: the schema or variant, and the label it was written with */
             const Decl *decl;
             const char *label;
+            /* the keys by hash, for objects of HASHIDX_MIN keys or more */
+            const struct HashIndex *index;
         } obj;
         struct {
             const Decl *decl;

@@ -148,6 +148,18 @@ for s in sites/*/; do
         head -30 "$TMP/site.out"
     fi
 done
+# Evaluation grows linearly with the site: 4x the people and the courses
+# of a generated university cost at most 6x the steps the evaluator
+# counts (a people x courses loop would cost 16x). Steps, not time: the
+# same on every machine.
+steps_of() { # PEOPLE COURSES: the steps check --stats reports
+    rm -rf "$TMP/uni" && python3 tests/bench/gen_site.py "$1" "$2" "$TMP/uni" &&
+        run_crownc "$TMP/uni.out" check --stats "$TMP/uni" &&
+        sed -n 's/^crownc: .*: \([0-9]*\) steps, .*/\1/p' "$TMP/uni.out"
+}
+small=$(steps_of 1000 25) large=$(steps_of 4000 100)
+if [ -n "$small" ] && [ -n "$large" ] && [ "$large" -le $((small * 6)) ]; then ok
+else bad "4x the people cost $large steps against $small (more than 6x, or a check failed)"; tail -3 "$TMP/uni.out"; fi
 
 # ---- build --------------------------------------------------------------
 section "build"
