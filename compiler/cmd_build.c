@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "rebuild.h"
 #include "git_out.h"
 #include "prev_tree.h"
 #include "site_build.h"
@@ -128,8 +129,11 @@ static void list_paths(StrBuf *m, const char *what, const GitOutChange *c, size_
         sb_printf(m, "%s %s\n", what, c[i].path);
 }
 
-static char *message(const Program *p, const Tree *t, const char *cert, const GitOutChanges *c)
+static char *message(const SiteBuild *sb, const char *engine, const GitOutChanges *c)
 {
+    const Program *p = &sb->program;
+    const Tree *t = &sb->tree;
+    const char *cert = sb->cert;
     char hex[65];
     sources_digest(p, hex);
     StrBuf m;
@@ -140,6 +144,8 @@ static char *message(const Program *p, const Tree *t, const char *cert, const Gi
     list_paths(&m, "changed", c->changed, c->nchanged);
     list_paths(&m, "removed", c->removed, c->nremoved);
     sb_printf(&m, "\nCrownc-Version: %s\nSources-Digest: sha256:%s\n", CROWNC_VERSION, hex);
+    /* What lets the next build into this branch stop early (rebuild.h). */
+    rebuild_trailers(sb, engine, &m);
     /* Which controller can open the tree's secrets. */
     if (*cert)
         sb_printf(&m, "Sealed-To: sha256:%s\n", cert);
@@ -150,7 +156,6 @@ static char *message(const Program *p, const Tree *t, const char *cert, const Gi
 
 static int to_repo(const BuildOptions *b, const SiteBuild *sb, const GitOutIdentity *who)
 {
-    const Program *p = &sb->program;
     const Tree *t = &sb->tree;
     GitOutFile *files = calloc(t->len ? t->len : 1, sizeof *files);
     if (!files)
@@ -165,7 +170,7 @@ static int to_repo(const BuildOptions *b, const SiteBuild *sb, const GitOutIdent
     if (st == GITOUT_OK && gitout_plan_unchanged(plan)) {
         fprintf(stderr, "crownc: %s: unchanged, no commit\n", t->site);
     } else if (st == GITOUT_OK) {
-        char *msg = message(p, t, sb->cert, gitout_plan_changes(plan));
+        char *msg = message(sb, b->engine, gitout_plan_changes(plan));
         char commit[GITOUT_ID_SIZE];
         st = gitout_publish(plan, who, msg, commit, err, sizeof err);
         if (st == GITOUT_OK)
@@ -229,6 +234,14 @@ int cmd_build(CliOptions *o, int argc, char **argv)
         prev_tree_dir(&prev, b.out);
     }
     SiteOptions so = {b.stdlib, b.engine, b.master_key, b.secrets, &prev.api, &o->limits};
+    char tip[GITOUT_ID_SIZE], site[256];
+    if (b.repo && rebuild_unchanged(b.site, &so, prev.git, tip, site, sizeof site)) {
+        fprintf(stderr, "crownc: %s: inputs as for %.12s, unchanged, no commit\n", site, tip);
+        prev_tree_free(&prev);
+        free(name);
+        free(email);
+        return EXIT_OK;
+    }
     SiteBuildStatus built = site_build(&sb, b.site, &so, err, sizeof err);
     if (built == SITE_UNREADABLE) {
         cli_print_diags(o, &sb.diags);

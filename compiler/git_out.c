@@ -737,6 +737,9 @@ typedef struct Work {
     Tip tip;
     git_tree *old_subtree;
     OldList old;
+    /* When writing: where new objects go until the commit is whole, then
+     * into one pack (owned by the repository's object database). */
+    git_odb_backend *mem;
 } Work;
 
 static void work_free(Work *w)
@@ -749,6 +752,26 @@ static void work_free(Work *w)
     free(w->refname);
     git_repository_free(w->repo);
     memset(w, 0, sizeof *w);
+}
+
+/* New objects are written to memory first, the repository's own
+ * backends below it: twenty thousand files make one pack at the end
+ * (flush_pack) rather than as many loose objects, and an interrupted
+ * build leaves no object behind. Objects the repository already has are
+ * found there and not written again. */
+static GitOutStatus attach_memory(git_repository *repo, git_odb_backend **mem, char *err,
+                                  size_t errlen)
+{
+    git_odb *odb = NULL;
+    bool ok = git_repository_odb(&odb, repo) == 0 && git_mempack_new(mem) == 0;
+    if (ok && git_odb_add_backend(odb, *mem, 1000) != 0) {
+        (*mem)->free(*mem);
+        ok = false;
+    }
+    git_odb_free(odb);
+    if (!ok)
+        *mem = NULL;
+    return ok ? GITOUT_OK : git_fail(err, errlen, "cannot prepare the objects in memory");
 }
 
 /* Validates everything before touching the disk, then reads. */
@@ -765,6 +788,8 @@ static GitOutStatus work_start(const GitOutRequest *req, bool create, Work *w, c
     }
     if (st == GITOUT_OK && create)
         st = check_not_checked_out(w->repo, w->refname, req->repo, err, errlen);
+    if (st == GITOUT_OK && create)
+        st = attach_memory(w->repo, &w->mem, err, errlen);
     if (st == GITOUT_OK)
         st = read_tip(w->repo, w->refname, &w->tip, err, errlen);
     if (st == GITOUT_OK)
@@ -810,6 +835,7 @@ GitOutStatus gitout_compare(const GitOutRequest *req, GitOutChanges *out, char *
 
 struct GitOutPlan {
     git_repository *repo;
+    git_odb_backend *mem; /* the new objects, until flush_pack */
     char *refname;
     bool unborn;
     git_oid tip;  /* parent and expected value of the ref, unless unborn */
@@ -848,6 +874,7 @@ GitOutStatus gitout_prepare(const GitOutRequest *req, GitOutPlan **out, char *er
             st = plan_trees(&w, req->prefix, p, err, errlen);
         /* The plan takes the repository and the tip; the rest goes. */
         p->repo = w.repo;
+        p->mem = w.mem;
         p->refname = w.refname;
         p->unborn = w.tip.unborn;
         git_oid_cpy(&p->tip, &w.tip.id);
@@ -919,6 +946,25 @@ static GitOutStatus write_commit(GitOutPlan *p, const GitOutIdentity *who, const
     return st;
 }
 
+/* The new objects, blobs, trees and the commit, into the repository as
+ * one pack with its index, before the branch moves to the commit. */
+static GitOutStatus flush_pack(GitOutPlan *p, char *err, size_t errlen)
+{
+    git_buf pack = {0};
+    git_odb *odb = NULL;
+    git_odb_writepack *wp = NULL;
+    git_indexer_progress stats = {0};
+    bool ok = git_mempack_dump(&pack, p->repo, p->mem) == 0 &&
+              git_repository_odb(&odb, p->repo) == 0 &&
+              git_odb_write_pack(&wp, odb, NULL, NULL) == 0 &&
+              wp->append(wp, pack.ptr, pack.size, &stats) == 0 && wp->commit(wp, &stats) == 0;
+    if (wp)
+        wp->free(wp);
+    git_odb_free(odb);
+    git_buf_dispose(&pack);
+    return ok ? GITOUT_OK : git_fail(err, errlen, "cannot write the pack of the new objects");
+}
+
 /* The reflog line: "crownc: " and the message's first line. */
 static char *reflog_message(const char *message)
 {
@@ -987,6 +1033,8 @@ GitOutStatus gitout_publish(GitOutPlan *plan, const GitOutIdentity *who, const c
     }
     git_oid id;
     st = write_commit(plan, who, message, &id, err, errlen);
+    if (st == GITOUT_OK)
+        st = flush_pack(plan, err, errlen);
     if (st == GITOUT_OK)
         st = move_branch(plan, who, &id, message, err, errlen);
     if (st == GITOUT_OK)
@@ -1064,6 +1112,7 @@ void gitout_result_free(GitOutResult *res)
 struct GitOutReader {
     git_repository *repo;
     Tip tip;
+    git_commit *commit; /* the tip, once its message is asked for */
 };
 
 GitOutStatus gitout_reader_open(const char *repo, const char *branch, GitOutReader **out,
@@ -1094,6 +1143,14 @@ GitOutStatus gitout_reader_open(const char *repo, const char *branch, GitOutRead
     return GITOUT_OK;
 }
 
+const char *gitout_reader_message(GitOutReader *r, char *id)
+{
+    git_oid_tostr(id, GITOUT_ID_SIZE, &r->tip.id);
+    if (!r->commit && git_commit_lookup(&r->commit, r->repo, &r->tip.id) < 0)
+        return NULL;
+    return git_commit_message(r->commit);
+}
+
 bool gitout_reader_read(GitOutReader *r, const char *path, char **data, size_t *len)
 {
     git_tree_entry *e = NULL;
@@ -1115,6 +1172,7 @@ void gitout_reader_free(GitOutReader *r)
 {
     if (!r)
         return;
+    git_commit_free(r->commit);
     tip_free(&r->tip);
     git_repository_free(r->repo);
     free(r);

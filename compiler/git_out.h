@@ -175,6 +175,9 @@ GitOutStatus gitout_reader_open(const char *repo, const char *branch, GitOutRead
 /* The blob at path (repository-relative): true with its bytes, malloc'ed
  * and followed by a NUL (not counted). False when there is no such file. */
 bool gitout_reader_read(GitOutReader *r, const char *path, char **data, size_t *len);
+/* The tip commit's message (valid until gitout_reader_free) and its id
+ * in id (GITOUT_ID_SIZE bytes). */
+const char *gitout_reader_message(GitOutReader *r, char *id);
 /* NULL is allowed. */
 void gitout_reader_free(GitOutReader *r);
 

@@ -17,6 +17,7 @@
 #include "component.h"
 #include "diag_render.h"
 #include "filename.h"
+#include "inputs.h"
 #include "git_out.h"
 #include "secrets.h"
 #include "yaml_out.h"
@@ -89,24 +90,11 @@ static void digest(const char *data, size_t len, char hex[65])
 }
 
 /* Where a source file is, independent of the working directory and of
- * where the checkout lives: relative to the site's directory, or
- * "stdlib/..." for the library, so that the index (and the commit) are
- * the same wherever the build runs. */
+ * where the checkout lives (inputs.h), so that the index (and the
+ * commit) are the same wherever the build runs. */
 static void stable_source(const Build *b, const Source *src, StrBuf *out)
 {
-    char real[PATH_MAX];
-    const char *roots[] = {b->p->site_dir, b->p->stdlib_dir};
-    const char *tags[] = {"", "stdlib/"};
-    if (src && realpath(src->path, real)) {
-        for (size_t i = 0; i < 2; i++) {
-            size_t n = roots[i] ? strlen(roots[i]) : 0;
-            if (n && strncmp(real, roots[i], n) == 0 && real[n] == '/') {
-                sb_printf(out, "%s%s", tags[i], real + n + 1);
-                return;
-            }
-        }
-    }
-    sb_puts(out, src ? src->path : "?");
+    inputs_stable_path(b->p, src ? src->path : NULL, out);
 }
 
 /* A SealedSecret without what changes when it is sealed again: its
@@ -418,6 +406,10 @@ static void index_file(Build *b)
     sb_init(&j);
     sb_puts(&j, "{\n  \"site\": ");
     json_string(&j, b->t->site, strlen(b->t->site));
+    Inputs in;
+    inputs_of_program(b->p, &in);
+    inputs_index_json(&in, &j);
+    inputs_free(&in);
     sb_printf(&j, ",\n  \"resources\": [%s\n  ],\n  \"files\": [",
               b->index.data ? b->index.data : "");
     for (size_t i = 0; i < b->t->len; i++) {

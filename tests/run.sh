@@ -843,8 +843,15 @@ s_c1=$(s_tip "$SREPO")
 [ "$st" = 0 ] && [ -n "$s_c1" ] && grep -q 'polito: committed' "$TMP/s-b1.out" && ok ||
     { bad "secrets: build polito --repo: status $st, no commit"; head -10 "$TMP/s-b1.out"; }
 
-# 3. The same site again: no commit (every value kept), and diff sees no change.
+# 3. The same site again: no commit, nothing even evaluated (rebuild.h);
+# built in full (an --engine option makes another digest), every value is
+# kept and the tree is the same.
 run_crownc "$TMP/s-b.out" build sites/polito --repo "$SREPO"
+st=$?
+[ "$st" = 0 ] && [ "$(s_tip "$SREPO")" = "$s_c1" ] &&
+    grep -q 'polito: inputs as for [0-9a-f]\{12\}, unchanged, no commit' "$TMP/s-b.out" &&
+    ok || { bad "secrets: an unchanged polito was built again, or committed (status $st)"; head -10 "$TMP/s-b.out"; }
+run_crownc "$TMP/s-b.out" build sites/polito --repo "$SREPO" --engine argocd
 st=$?
 [ "$st" = 0 ] && [ "$(s_tip "$SREPO")" = "$s_c1" ] &&
     grep -q 'polito: unchanged, no commit' "$TMP/s-b.out" && grep -q ': 0 sealed, ' "$TMP/s-b.out" &&
@@ -913,9 +920,14 @@ else
         bad "secrets: build of polito with a new certificate: status $st, no commit"
         head -10 "$TMP/s-b3.out"
     else
-        git -C "$SREPO" diff --name-only "$s_c2" "$s_c3" >"$TMP/s-changed"
+        # The index changes only in the certificate it lists as an input:
+        # the digests of the SealedSecrets leave their ciphertexts out.
+        git -C "$SREPO" diff --name-only "$s_c2" "$s_c3" | grep -v '/crown\.index\.json$' >"$TMP/s-changed"
+        git -C "$SREPO" diff -U0 "$s_c2" "$s_c3" -- polito/crown.index.json | grep '^[-+] ' |
+            grep -v '^[-+]    "cert:' >"$TMP/s-index" || true
         git -C "$SREPO" ls-tree -r --name-only "$s_c3" -- polito |
             grep '/sealedsecret-[^/]*\.yaml$' >"$TMP/s-sealed"
+        [ ! -s "$TMP/s-index" ] || { bad "secrets: a new certificate changed the index beyond its input"; head -5 "$TMP/s-index"; }
         [ -s "$TMP/s-sealed" ] && cmp -s "$TMP/s-sealed" "$TMP/s-changed" && ok ||
             { bad "secrets: a new certificate did not change exactly the SealedSecrets (- sealed, + changed)"; diff -u "$TMP/s-sealed" "$TMP/s-changed" | head -12; }
         git -C "$SREPO" log -1 --format=%B "$s_c3" | grep -q -x "Sealed-To: sha256:$s_fp" && ok ||
@@ -1418,6 +1430,45 @@ cmp -s "$TMP/master.key" "$TMP/master.copy" && ok || bad "keygen changed an exis
 status_is 2 "keygen - without --force-stdout" keygen -
 
 # ---- hostile input and careless use --------------------------------------
+section "rebuild"
+# A build into a branch whose tip was built from the same inputs stops
+# before evaluating: it says so, commits nothing, and even a step limit of
+# 1 does not stop it (nothing is evaluated). Any changed input — a site
+# file, a data file, a library file, the certificate, a supplied secret,
+# the master key, an option, the compiler itself — makes it build in full.
+RB="$TMP/rebuild"
+mkdir -p "$RB" && cp -r sites/department "$RB/site" && cp -r stdlib "$RB/lib"
+rebuild() { # ARGS...: build $RB/site into $RB/repo; output in $TMP/rb.out
+    run_crownc "$TMP/rb.out" build "$RB/site" --repo "$RB/repo" --stdlib "$RB/lib" --date 1764000000 "$@"
+}
+quick() { grep -q 'inputs as for [0-9a-f]\{12\}, unchanged, no commit' "$TMP/rb.out"; }
+rebuild && ok || { bad "rebuild: the first build"; tail -3 "$TMP/rb.out"; }
+git --git-dir="$RB/repo" log -1 --format=%B | grep -q '^Inputs-Digest: sha256:[0-9a-f]\{64\}$' &&
+    git --git-dir="$RB/repo" log -1 --format=%B | grep -q '^Site-Path: department$' && ok ||
+    bad "rebuild: the commit has no Inputs-Digest and Site-Path trailers"
+tip=$(git --git-dir="$RB/repo" rev-parse main)
+rebuild --max-steps 1 && quick && [ "$(git --git-dir="$RB/repo" rev-parse main)" = "$tip" ] && ok ||
+    { bad "rebuild: unchanged inputs were evaluated again, or committed"; tail -3 "$TMP/rb.out"; }
+defeats() { # WHAT CHANGE UNDO [ARGS...]: CHANGE makes the next build a full one
+    local what=$1 change=$2 undo=$3
+    shift 3
+    eval "$change"
+    rebuild "$@"; local st=$?
+    if [ "$st" = 0 ] && ! quick; then ok; else bad "rebuild: $what did not make a full build (status $st)"; tail -2 "$TMP/rb.out"; fi
+    eval "$undo"
+    rebuild >/dev/null && rebuild && quick && ok || { bad "rebuild: after undoing $what, no early stop"; tail -2 "$TMP/rb.out"; }
+}
+defeats "a site file" 'echo "# x" >>"$RB/site/site.crown"' 'sed -i "$ d" "$RB/site/site.crown"'
+defeats "a data file" 'sed -i "2s/,[^,]*,/,Zoe,/" "$RB/site/students.csv"' 'cp sites/department/students.csv "$RB/site/"'
+defeats "a library file" 'echo "# x" >>"$RB/lib/checks/mail.crown"' 'sed -i "$ d" "$RB/lib/checks/mail.crown"'
+"$CROWNC" keygen --sealing-key "$RB/other.key" --sealing-cert "$RB/other.pem" >/dev/null 2>&1
+defeats "the certificate" 'cp "$RB/other.pem" "$RB/site/sealed-secrets.pem"' 'cp sites/department/sealed-secrets.pem "$RB/site/"'
+defeats "a supplied secret" 'export CROWN_SECRET_SMTP_PASSWORD=another' 'export CROWN_SECRET_SMTP_PASSWORD="$(sed -n "s/^SMTP_PASSWORD: \"\(.*\)\"$/\1/p" tests/keys/secrets.yaml)"'
+defeats "the master key" 'CROWNC_MASTER_KEY=$(printf "%064d" 7)' 'CROWNC_MASTER_KEY=$(cat tests/keys/master.key)'
+defeats "--engine" ':' ':' --engine argocd
+cp "$CROWNC" "$TMP/crownc-other" && printf x >>"$TMP/crownc-other"
+defeats "another compiler" 'CROWNC_SAVED=$CROWNC; CROWNC="$TMP/crownc-other"' 'CROWNC=$CROWNC_SAVED'
+
 section "hostile"
 # snapshot DIR: every path with its type and content digest, to compare a
 # directory (an --out target, a repository) before and after a refusal.

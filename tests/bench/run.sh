@@ -37,24 +37,8 @@ CROWNC="$BUILD/crownc"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/crownc-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
 
-# median_ms CMD...: runs CMD RUNS times (output discarded), prints the
-# median in milliseconds.
-median_ms() {
-    local times=() i start end
-    for ((i = 0; i < RUNS; i++)); do
-        start=$(date +%s%N)
-        "$@" >/dev/null 2>&1
-        end=$(date +%s%N)
-        times+=($(((end - start) / 1000)))
-    done
-    printf '%s\n' "${times[@]}" | sort -n | awk -v n="$RUNS" \
-        '{ t[NR] = $1 } END { printf "%.1f", t[int((n + 1) / 2)] / 1000 }'
-}
-
-report() { printf '%-16s %10s ms   (median of %d)\n' "$1" "$2" "$RUNS"; }
-
-# median_prep_ms PREP CMD...: as median_ms, running PREP (untimed) before
-# each run of CMD.
+# median_prep_ms PREP CMD...: runs PREP (untimed, output discarded) and
+# then CMD, RUNS times; prints the median of CMD's times in milliseconds.
 median_prep_ms() {
     local prep=$1 times=() i start end
     shift
@@ -68,6 +52,11 @@ median_prep_ms() {
     printf '%s\n' "${times[@]}" | sort -n | awk -v n="$RUNS" \
         '{ t[NR] = $1 } END { printf "%.1f", t[int((n + 1) / 2)] / 1000 }'
 }
+
+# median_ms CMD...: the same with nothing to prepare.
+median_ms() { median_prep_ms : "$@"; }
+
+report() { printf '%-16s %10s ms   (median of %d)\n' "$1" "$2" "$RUNS"; }
 
 # peak_mib CMD...: the peak resident memory of CMD, in MiB.
 peak_mib() {
