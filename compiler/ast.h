@@ -104,6 +104,10 @@ struct Node {
      * else, made once: a literal's value, or the false and true of a
      * comparison. Values never change, so they are shared. */
     const struct Value *memo[2];
+    /* N_GET: the schema of the last record read here and the position of
+     * the field in it (records of one schema share their key order). */
+    const void *field_decl;
+    uint32_t field_at;
 };
 
 Node *node_new(Arena *ar, NodeKind kind, Span span);

@@ -335,6 +335,25 @@ static char *element_what(Eval *ev, const char *what, size_t i, const char *key)
     return s;
 }
 
+/* Whether v is already of type t, so that coercing it can report nothing:
+ * then the element's description for messages is not worth writing
+ * (lists of thousands of people). */
+bool eval_already(const Value *v, const Type *t)
+{
+    if (t->ncons || is_poison(v))
+        return false;
+    switch (t->kind) {
+    case TY_RECORD: case TY_REF: return v->kind == V_RECORD && v->u.obj.decl == t->decl;
+    case TY_STRING: return v->kind == V_STRING;
+    case TY_HOSTNAME: case TY_EMAIL: case TY_URL: case TY_NAME: case TY_PATH:
+        return v->kind == V_STRING && v->u.str.text_type == t->kind;
+    case TY_ENUM: return v->kind == V_ENUM && v->u.en.decl == t->decl;
+    case TY_BOOL: return v->kind == V_BOOL;
+    case TY_INT: return v->kind == V_INT;
+    default: return false;
+    }
+}
+
 static const Value *list(Eval *ev, const Value *v, const Type *t, const char *what)
 {
     if (v->kind != V_LIST) {
@@ -344,7 +363,9 @@ static const Value *list(Eval *ev, const Value *v, const Type *t, const char *wh
     const Value **items = arena_alloc(ev->ar, (v->u.list.len ? v->u.list.len : 1) * sizeof *items);
     bool ok = true;
     for (size_t i = 0; i < v->u.list.len; i++) {
-        items[i] = eval_coerce(ev, v->u.list.items[i], t->elem, element_what(ev, what, i, NULL));
+        const Value *x = v->u.list.items[i];
+        items[i] = eval_already(x, t->elem) ? x
+                                        : eval_coerce(ev, x, t->elem, element_what(ev, what, i, NULL));
         ok = ok && items[i];
     }
     return ok ? value_list(ev->ar, v->at, items, v->u.list.len) : NULL;
@@ -360,8 +381,10 @@ static const Value *map(Eval *ev, const Value *v, const Type *t, const char *wha
     const Value **vals = arena_alloc(ev->ar, (n ? n : 1) * sizeof *vals);
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
-        vals[i] = eval_coerce(ev, v->u.obj.vals[i], t->elem,
-                              element_what(ev, what, i, v->u.obj.keys[i]));
+        const Value *x = v->u.obj.vals[i];
+        vals[i] = eval_already(x, t->elem) ? x
+                                       : eval_coerce(ev, x, t->elem,
+                                                     element_what(ev, what, i, v->u.obj.keys[i]));
         ok = ok && vals[i];
     }
     return ok ? value_object(ev->ar, v->at, v->u.obj.keys, vals, n) : NULL;

@@ -1,5 +1,6 @@
 #include "decl.h"
 #include "filename.h"
+#include "hashidx.h"
 #include "k8sname.h"
 
 #include <regex.h>
@@ -49,10 +50,15 @@ static const char *doc_of(Arena *ar, const Node *n)
 
 const Decl *decl_find(const DeclTable *t, const char *name)
 {
-    for (size_t i = 0; i < t->len; i++)
-        if (strcmp(t->at[i]->name, name) == 0)
-            return t->at[i];
-    return NULL;
+    if (!t->index)
+        return NULL;
+    uint64_t h = hash_string(name);
+    uint32_t cursor = 0;
+    int64_t first = -1;
+    for (int64_t i; (i = hidx_next(t->index, h, &cursor)) >= 0;)
+        if (strcmp(t->at[i]->name, name) == 0 && (first < 0 || i < first))
+            first = i;
+    return first < 0 ? NULL : t->at[first];
 }
 
 const Field *decl_field(const Decl *s, const char *name)
@@ -86,6 +92,9 @@ static void add(DeclTable *t, Arena *ar, Decl *d)
         t->at = arena_grow(ar, t->at, t->len, cap, sizeof *t->at);
         t->cap = cap;
     }
+    if (!t->index)
+        t->index = hidx_new(ar, 64);
+    hidx_add(ar, t->index, hash_string(d->name), (uint32_t)t->len);
     t->at[t->len++] = d;
 }
 

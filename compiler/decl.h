@@ -61,6 +61,7 @@ struct Decl {
 typedef struct DeclTable {
     Decl **at;
     size_t len, cap;
+    struct HashIndex *index; /* the names, for decl_find */
 } DeclTable;
 
 /* Adds the declarations among items (the top level of one file) to t.

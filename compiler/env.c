@@ -79,6 +79,18 @@ Binding *env_find_local(Env *env, const char *name)
     return NULL;
 }
 
+static const char *binding_what(Eval *ev, const Binding *b)
+{
+    if (!b->owner)
+        return b->name;
+    StrBuf s;
+    sb_init(&s);
+    sb_printf(&s, "`%s` of %s", b->name, b->owner);
+    char *w = arena_strndup(ev->ar, s.data, s.len);
+    sb_free(&s);
+    return w;
+}
+
 const Value *binding_force(Eval *ev, Binding *b, const Node *at)
 {
     switch (b->state) {
@@ -101,8 +113,8 @@ const Value *binding_force(Eval *ev, Binding *b, const Node *at)
         v = b->thunk(ev, b->thunk_ctx);
     } else {
         v = eval_expr(ev, b->expr, b->in, b->type);
-        if (v && b->type)
-            v = eval_coerce(ev, v, b->type, b->what ? b->what : b->name);
+        if (v && b->type && !eval_already(v, b->type))
+            v = eval_coerce(ev, v, b->type, binding_what(ev, b));
     }
     if (b->state == B_FAILED) /* a cycle through this binding was reported */
         return NULL;

@@ -397,16 +397,35 @@ static const Value *objcomp(Eval *ev, const Node *n, Env *env, const Type *want)
 
 /* ---- field access ---- */
 
+/* o.NAME: for a record, the field's position remembered at n from the
+ * last record of the same schema read here. */
+static const Value *field_of(const Node *n, const Value *o)
+{
+    Node *m = (Node *)n;
+    const Decl *d = o->kind == V_RECORD ? o->u.obj.decl : NULL;
+    if (d && m->field_decl == d && m->field_at < o->u.obj.len)
+        return o->u.obj.vals[m->field_at];
+    for (size_t i = 0; d && !o->u.obj.index && i < o->u.obj.len; i++)
+        if (strcmp(o->u.obj.keys[i], n->name.s) == 0) {
+            m->field_decl = d;
+            m->field_at = (uint32_t)i;
+            return o->u.obj.vals[i];
+        }
+    return d && !o->u.obj.index ? NULL : value_get(o, n->name.s);
+}
+
 static const Value *get(Eval *ev, const Node *n, Env *env)
 {
     const Node *on = n->a;
-    if (on->kind == N_IDENT) {
-        /* `role.worker`: a member of an enum, named in full. */
+    const Decl *en = on->kind == N_IDENT ? decl_find(ev->decls, on->name.s) : NULL;
+    if (en && en->kind == D_ENUM) {
+        /* `role.worker`: a member of an enum, named in full, unless a
+         * local name hides the enum. */
         bool found = false;
         for (Env *e = env; e && !found; e = e->parent)
             found = env_find_local(e, on->name.s) != NULL;
-        const Decl *d = found ? NULL : decl_find(ev->decls, on->name.s);
-        if (d && d->kind == D_ENUM) {
+        const Decl *d = found ? NULL : en;
+        if (d) {
             const Value *v = enum_member(ev, d, n);
             if (!v)
                 eval_error(ev, "E0201", n->span, "`%s` has no member `%s`", d->name, n->name.s);
@@ -421,7 +440,7 @@ static const Value *get(Eval *ev, const Node *n, Env *env)
                    value_kind_name(o), n->name.s);
         return NULL;
     }
-    const Value *v = value_get(o, n->name.s);
+    const Value *v = field_of(n, o);
     if (v)
         return is_poison(v) ? NULL : v;
     const Decl *d = o->kind == V_RECORD ? o->u.obj.decl : NULL;

@@ -20,7 +20,10 @@ typedef struct Binding {
     const Node *expr;   /* what computes it (or, for a thunk, where it is written) */
     Env *in;            /* where expr is evaluated */
     const Type *type;   /* expected type, or NULL: the value is coerced to it */
-    const char *what;   /* names the binding in messages; NULL: its name */
+    /* the record it is a field of, for messages ("`memory` of server
+     * \"node-1\""), written only when a message needs it; NULL: the
+     * binding's name alone */
+    const char *owner;
     Thunk thunk;        /* when set, computes the value instead of expr */
     void *thunk_ctx;
 } Binding;
@@ -105,6 +108,10 @@ void eval_stack_guard(Eval *ev, const void *base);
  * or a list built in one go): false after reporting E0224 at at when that
  * would cross the memory limit. */
 bool eval_reserve(Eval *ev, size_t bytes, Span at);
+
+/* Whether v is already of type t, so that coercing it can report nothing
+ * and gives v itself. */
+bool eval_already(const Value *v, const Type *t);
 
 /* Evaluates a condition: a bool, or NULL after reporting that it is not
  * one (what names it: "the condition of `if`"). A failure already

@@ -395,7 +395,7 @@ static void bind_default(Eval *ev, Rec *r, const Field *f)
         return;
     }
     env_bind_lazy(ev, r->renv, f->name, f->def, r->renv, f->type);
-    r->renv->b[r->renv->len - 1].what = field_what(ev, r, f);
+    r->renv->b[r->renv->len - 1].owner = r->owner;
 }
 
 static void bind_field(Eval *ev, Rec *r, size_t i)
@@ -414,7 +414,7 @@ static void bind_field(Eval *ev, Rec *r, size_t i)
         BlockThunk *t = arena_alloc(ev->ar, sizeof *t);
         *t = (BlockThunk){r, i};
         b = env_bind_thunk(ev, r->renv, f->name, blocks_value, t, s->blocks[0]);
-        b->what = field_what(ev, r, f);
+        b->owner = r->owner;
         return;
     } else if (f->def) {
         bind_default(ev, r, f);
@@ -427,7 +427,7 @@ static void bind_field(Eval *ev, Rec *r, size_t i)
         env_bind(ev, r->renv, f->name, NULL);
         return;
     }
-    r->renv->b[r->renv->len - 1].what = field_what(ev, r, f);
+    r->renv->b[r->renv->len - 1].owner = r->owner;
 }
 
 static void check_label(Eval *ev, const Rec *r)
