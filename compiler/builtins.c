@@ -55,15 +55,15 @@ static const Value *b_len(Call *c)
 {
     const Value *v = c->args[0];
     if (v->kind == V_LIST)
-        return value_int(ar(c), here(c), (int64_t)v->u.list.len);
+        return eval_node_int(c->ev, c->n, (int64_t)v->u.list.len);
     if (v->kind == V_OBJECT || v->kind == V_RECORD)
-        return value_int(ar(c), here(c), (int64_t)v->u.obj.len);
+        return eval_node_int(c->ev, c->n, (int64_t)v->u.obj.len);
     if (v->kind != V_STRING)
         return fail_arg(c, 0, "a string, a list or an object");
     int64_t n = 0;
     for (size_t i = 0; i < v->u.str.len; i++)
         n += ((unsigned char)v->u.str.s[i] & 0xC0) != 0x80;
-    return value_int(ar(c), here(c), n);
+    return eval_node_int(c->ev, c->n, n);
 }
 
 /* acc + x for sum(), or NULL after a diagnostic. An int total becomes a
@@ -247,7 +247,8 @@ static const Value *with_rank(Call *c, size_t want)
     for (size_t i = 0; i < n; i++)
         if (rank[i] == want)
             vec_push(c->ev, &out, l->u.list.items[i]);
-    return value_list(ar(c), here(c), out.at, out.len);
+    const Value **items = vec_take(c->ev, &out);
+    return value_list(ar(c), here(c), items, out.len);
 }
 
 /* unique(xs): the first occurrence of every value. */
@@ -404,8 +405,17 @@ static const Value *change_case(Call *c, int (*fn)(int))
     const Value *s = c->args[0];
     if (!is_text(s))
         return fail_arg(c, 0, "a string");
+    size_t i = 0;
+    for (; i < s->u.str.len; i++)
+        if (!((unsigned char)s->u.str.s[i] & 0x80) &&
+            fn((unsigned char)s->u.str.s[i]) != (unsigned char)s->u.str.s[i])
+            break;
+    /* Nothing to change (addresses mostly are lowercase already): the
+     * argument itself, as values are never changed. */
+    if (i == s->u.str.len)
+        return s;
     char *out = arena_strndup(ar(c), s->u.str.s, s->u.str.len);
-    for (size_t i = 0; i < s->u.str.len; i++)
+    for (; i < s->u.str.len; i++)
         if (!((unsigned char)out[i] & 0x80))
             out[i] = (char)fn((unsigned char)out[i]);
     return str(c, out, s->u.str.len);
@@ -463,7 +473,8 @@ static const Value *b_split(Call *c)
         vec_push(c->ev, &out, str(c, p, (size_t)(q - p)));
         p = q + sep->u.str.len;
     }
-    return value_list(ar(c), here(c), out.at, out.len);
+    const Value **items = vec_take(c->ev, &out);
+    return value_list(ar(c), here(c), items, out.len);
 }
 
 static const Value *b_replace(Call *c)

@@ -54,6 +54,7 @@ static void report(CheckRun *r, const Node *req, const Value *msg, Env *env)
         diag_add_secondary(d, place_span(places.at[i]), "also involved");
     if (hint)
         diag_set_hint(d, "%s", hint->u.str.s);
+    vec_free(ev, &places);
 }
 
 static void require(CheckRun *r, const Node *req, Env *env)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "eval_internal.h"
+#include "hashidx.h"
 #include "k8sname.h"
 
 /* ---- text scalars ---- */
@@ -114,14 +115,14 @@ static const char *check_text(TypeKind k, const char *s, size_t n)
     }
 }
 
-static const Value *text(Eval *ev, const Value *v, const Type *t, const char *what)
+static const Value *text(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     if (v->kind == V_ENUM && t->kind == TY_STRING) {
         const char *m = v->u.en.decl->members[v->u.en.index].name;
         return value_string(ev->ar, v->at, m, strlen(m));
     }
     if (v->kind != V_STRING) {
-        eval_type_error(ev, v, t, what);
+        eval_type_error(ev, v, t, what_text(ev, what));
         return NULL;
     }
     if (v->u.str.text_type == t->kind || t->kind == TY_STRING)
@@ -134,8 +135,9 @@ static const Value *text(Eval *ev, const Value *v, const Type *t, const char *wh
         Diag *d = eval_error(ev, "E0207", v->at, "%s is not a valid %s", s.data,
                              type_kind_name(t->kind));
         diag_set_hint(d, "%s", why);
-        if (what)
-            diag_set_label(d, "for %s", what);
+        const char *w = what_text(ev, what);
+        if (w)
+            diag_set_label(d, "for %s", w);
         sb_free(&s);
         return NULL;
     }
@@ -147,7 +149,7 @@ static const Value *text(Eval *ev, const Value *v, const Type *t, const char *wh
 /* ---- addresses ---- */
 
 static void bad_address(Eval *ev, const Value *v, const Type *t, const char *why,
-                        const char *suggest, const char *what)
+                        const char *suggest, const What *what)
 {
     StrBuf s;
     sb_init(&s);
@@ -156,12 +158,13 @@ static void bad_address(Eval *ev, const Value *v, const Type *t, const char *why
                          type_kind_name(t->kind), why);
     if (suggest)
         diag_set_hint(d, "did you mean \"%s\"?", suggest);
-    if (what)
-        diag_set_label(d, "for %s", what);
+    const char *w = what_text(ev, what);
+    if (w)
+        diag_set_label(d, "for %s", w);
     sb_free(&s);
 }
 
-static const Value *address(Eval *ev, const Value *v, const Type *t, const char *what)
+static const Value *address(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     if ((t->kind == TY_IP && v->kind == V_IP) || (t->kind == TY_CIDR && v->kind == V_CIDR) ||
         (t->kind == TY_IPRANGE && v->kind == V_RANGE))
@@ -169,7 +172,7 @@ static const Value *address(Eval *ev, const Value *v, const Type *t, const char 
     if (t->kind == TY_IPRANGE && v->kind == V_CIDR)
         return value_range(ev->ar, v->at, cidr_to_range(v->u.cidr));
     if (v->kind != V_STRING) {
-        eval_type_error(ev, v, t, what);
+        eval_type_error(ev, v, t, what_text(ev, what));
         return NULL;
     }
     const char *why = NULL;
@@ -202,7 +205,7 @@ static const Value *address(Eval *ev, const Value *v, const Type *t, const char 
 
 /* ---- quantities ---- */
 
-static const Value *quantity(Eval *ev, const Value *v, const Type *t, const char *what)
+static const Value *quantity(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     QDim dim;
     type_dim(t, &dim);
@@ -215,7 +218,7 @@ static const Value *quantity(Eval *ev, const Value *v, const Type *t, const char
         if (quantity_mul(v->u.i, 1000, &q))
             return value_quantity(ev->ar, v->at, dim, q);
     }
-    eval_type_error(ev, v, t, what);
+    eval_type_error(ev, v, t, what_text(ev, what));
     return NULL;
 }
 
@@ -247,7 +250,7 @@ static bool holds(int op, int c)
     }
 }
 
-static void violated(Eval *ev, const Value *v, const Constraint *c, const char *what,
+static void violated(Eval *ev, const Value *v, const Constraint *c, const What *what,
                      const char *subject)
 {
     StrBuf s, b;
@@ -258,36 +261,61 @@ static void violated(Eval *ev, const Value *v, const Constraint *c, const char *
     StrBuf rule;
     sb_init(&rule);
     sb_putn(&rule, at.src->text + at.start, at.end - at.start);
+    const char *w = what_text(ev, what);
     Diag *d = eval_error(ev, "E0206", v->at, "%s%s%s does not satisfy `%s`%s%s",
                          subject ? subject : "", subject ? " of " : "", s.data, rule.data,
-                         what ? " for " : "", what ? what : "");
+                         w ? " for " : "", w ? w : "");
     diag_add_secondary(d, at, "required here");
     sb_free(&s);
     sb_free(&b);
     sb_free(&rule);
 }
 
-static bool unique_ok(Eval *ev, const Value *v, const Constraint *c, const char *what)
+/* The first item before i equal to item i, or -1: pairwise for a short
+ * list, through an index (made at i == 0) for a long one. */
+static int64_t earlier_equal(Eval *ev, const Value *list, size_t i, HashIndex **seen)
 {
+    const Value *const *items = list->u.list.items;
+    if (list->u.list.len < HASHIDX_MIN) {
+        for (size_t j = 0; j < i; j++)
+            if (value_equal(items[i], items[j]))
+                return (int64_t)j;
+        return -1;
+    }
+    if (!*seen)
+        *seen = hidx_new(ev->ar, list->u.list.len);
+    uint64_t h = value_hash(items[i]);
+    uint32_t cursor = 0;
+    int64_t first = -1;
+    for (int64_t j; (j = hidx_next(*seen, h, &cursor)) >= 0;)
+        if (value_equal(items[i], items[j]) && (first < 0 || j < first))
+            first = j;
+    hidx_add(ev->ar, *seen, h, (uint32_t)i);
+    return first;
+}
+
+static bool unique_ok(Eval *ev, const Value *v, const Constraint *c, const What *what)
+{
+    HashIndex *seen = NULL;
     for (size_t i = 0; i < v->u.list.len; i++) {
-        for (size_t j = 0; j < i; j++) {
-            if (value_equal(v->u.list.items[i], v->u.list.items[j])) {
-                StrBuf s;
-                sb_init(&s);
-                value_describe(v->u.list.items[i], &s);
-                Diag *d = eval_error(ev, "E0206", v->u.list.items[i]->at,
-                                     "%s appears twice in %s", s.data, what ? what : "the list");
-                diag_add_secondary(d, v->u.list.items[j]->at, "first here");
-                diag_add_secondary(d, c->at->span, "the list must be unique");
-                sb_free(&s);
-                return false;
-            }
-        }
+        int64_t j = earlier_equal(ev, v, i, &seen);
+        if (j < 0)
+            continue;
+        StrBuf s;
+        sb_init(&s);
+        value_describe(v->u.list.items[i], &s);
+        const char *w = what_text(ev, what);
+        Diag *d = eval_error(ev, "E0206", v->u.list.items[i]->at, "%s appears twice in %s",
+                             s.data, w ? w : "the list");
+        diag_add_secondary(d, v->u.list.items[j]->at, "first here");
+        diag_add_secondary(d, c->at->span, "the list must be unique");
+        sb_free(&s);
+        return false;
     }
     return true;
 }
 
-static bool constraint_ok(Eval *ev, const Value *v, const Constraint *c, const char *what)
+static bool constraint_ok(Eval *ev, const Value *v, const Constraint *c, const What *what)
 {
     if (c->kind == CONS_UNIQUE)
         return v->kind != V_LIST || unique_ok(ev, v, c, what);
@@ -301,8 +329,11 @@ static bool constraint_ok(Eval *ev, const Value *v, const Constraint *c, const c
         return ok;
     }
     const Value *x = v;
-    if (c->on_len)
-        x = value_int(ev->ar, v->at, (int64_t)length(v));
+    Value len = {.kind = V_INT, .at = v->at};
+    if (c->on_len) {
+        len.u.i = (int64_t)length(v);
+        x = &len;
+    }
     int lo = 0, hi = 0;
     if (!value_compare(x, c->lo, &lo) || (c->kind == CONS_RANGE && !value_compare(x, c->hi, &hi)))
         return true;
@@ -312,7 +343,7 @@ static bool constraint_ok(Eval *ev, const Value *v, const Constraint *c, const c
     return ok;
 }
 
-static bool constraints_ok(Eval *ev, const Value *v, const Type *t, const char *what)
+static bool constraints_ok(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     bool ok = true;
     for (size_t i = 0; i < t->ncons; i++)
@@ -322,14 +353,23 @@ static bool constraints_ok(Eval *ev, const Value *v, const Type *t, const char *
 
 /* ---- compound ---- */
 
-static char *element_what(Eval *ev, const char *what, size_t i, const char *key)
+const char *what_text(Eval *ev, const What *w)
 {
+    if (!w)
+        return NULL;
+    if (w->kind == WHAT_TEXT)
+        return w->text;
+    const char *of = w->kind == WHAT_FIELD ? w->text : what_text(ev, w->of);
+    if (w->kind == WHAT_FIELD && !of)
+        return w->name;
     StrBuf b;
     sb_init(&b);
-    if (key)
-        sb_printf(&b, "\"%s\" of %s", key, what ? what : "the map");
+    if (w->kind == WHAT_KEY)
+        sb_printf(&b, "\"%s\" of %s", w->name, of ? of : "the map");
+    else if (w->kind == WHAT_FIELD)
+        sb_printf(&b, "`%s` of %s", w->name, of);
     else
-        sb_printf(&b, "element %zu of %s", i + 1, what ? what : "the list");
+        sb_printf(&b, "element %zu of %s", w->index + 1, of ? of : "the list");
     char *s = arena_strndup(ev->ar, b.data, b.len);
     sb_free(&b);
     return s;
@@ -354,27 +394,27 @@ bool eval_already(const Value *v, const Type *t)
     }
 }
 
-static const Value *list(Eval *ev, const Value *v, const Type *t, const char *what)
+static const Value *list(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     if (v->kind != V_LIST) {
-        eval_type_error(ev, v, t, what);
+        eval_type_error(ev, v, t, what_text(ev, what));
         return NULL;
     }
     const Value **items = arena_alloc(ev->ar, (v->u.list.len ? v->u.list.len : 1) * sizeof *items);
     bool ok = true;
     for (size_t i = 0; i < v->u.list.len; i++) {
         const Value *x = v->u.list.items[i];
-        items[i] = eval_already(x, t->elem) ? x
-                                        : eval_coerce(ev, x, t->elem, element_what(ev, what, i, NULL));
+        What elem = {.kind = WHAT_ELEMENT, .of = what, .index = i};
+        items[i] = eval_already(x, t->elem) ? x : eval_coerce_as(ev, x, t->elem, &elem);
         ok = ok && items[i];
     }
     return ok ? value_list(ev->ar, v->at, items, v->u.list.len) : NULL;
 }
 
-static const Value *map(Eval *ev, const Value *v, const Type *t, const char *what)
+static const Value *map(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     if (v->kind != V_OBJECT) {
-        eval_type_error(ev, v, t, what);
+        eval_type_error(ev, v, t, what_text(ev, what));
         return NULL;
     }
     size_t n = v->u.obj.len;
@@ -382,21 +422,20 @@ static const Value *map(Eval *ev, const Value *v, const Type *t, const char *wha
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
         const Value *x = v->u.obj.vals[i];
-        vals[i] = eval_already(x, t->elem) ? x
-                                       : eval_coerce(ev, x, t->elem,
-                                                     element_what(ev, what, i, v->u.obj.keys[i]));
+        What elem = {.kind = WHAT_KEY, .of = what, .name = v->u.obj.keys[i]};
+        vals[i] = eval_already(x, t->elem) ? x : eval_coerce_as(ev, x, t->elem, &elem);
         ok = ok && vals[i];
     }
     return ok ? value_object(ev->ar, v->at, v->u.obj.keys, vals, n) : NULL;
 }
 
-static const Value *record(Eval *ev, const Value *v, const Type *t, const char *what)
+static const Value *record(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     const Decl *d = t->decl;
     if (v->kind == V_RECORD && v->u.obj.decl == d)
         return v;
     if (v->kind == V_OBJECT && t->kind == TY_RECORD)
-        return record_from_object(ev, d, v, what);
+        return record_from_object(ev, d, v, what_text(ev, what));
     if (t->kind == TY_REF && v->kind == V_STRING && d->label >= 0) {
         const Value *r = record_find_labelled(ev, d, v->u.str.s);
         if (r)
@@ -405,11 +444,11 @@ static const Value *record(Eval *ev, const Value *v, const Type *t, const char *
         diag_set_hint(g, "declare it with `%s \"%s\" { ... }`", d->name, v->u.str.s);
         return NULL;
     }
-    eval_type_error(ev, v, t, what);
+    eval_type_error(ev, v, t, what_text(ev, what));
     return NULL;
 }
 
-static const Value *enumeration(Eval *ev, const Value *v, const Type *t, const char *what)
+static const Value *enumeration(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     if (v->kind == V_ENUM && v->u.en.decl == t->decl)
         return v;
@@ -426,25 +465,25 @@ static const Value *enumeration(Eval *ev, const Value *v, const Type *t, const c
         sb_free(&s);
         return NULL;
     }
-    eval_type_error(ev, v, t, what);
+    eval_type_error(ev, v, t, what_text(ev, what));
     return NULL;
 }
 
-static const Value *union_value(Eval *ev, const Value *v, const Type *t, const char *what)
+static const Value *union_value(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     if (v->kind == V_RECORD && v->u.obj.decl && v->u.obj.decl->parent == t->decl)
         return v;
-    Diag *d = eval_type_error(ev, v, t, what);
+    Diag *d = eval_type_error(ev, v, t, what_text(ev, what));
     diag_set_hint(d, "write a variant: %s%s { ... }", t->decl->nvariants ?
                   t->decl->variants[0]->name : "tag", t->decl->nvariants > 1 ? " (or another)" : "");
     return NULL;
 }
 
-static const Value *convert(Eval *ev, const Value *v, const Type *t, const char *what)
+static const Value *convert(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     switch (t->kind) {
     case TY_ANY: return v;
-    case TY_OPTIONAL: return v->kind == V_NULL ? v : eval_coerce(ev, v, t->elem, what);
+    case TY_OPTIONAL: return v->kind == V_NULL ? v : eval_coerce_as(ev, v, t->elem, what);
     case TY_NULL:
     case TY_BOOL:
     case TY_INT:
@@ -476,11 +515,11 @@ static const Value *convert(Eval *ev, const Value *v, const Type *t, const char 
     case TY_UNION: return union_value(ev, v, t, what);
     case TY_KIND_COUNT: break;
     }
-    eval_type_error(ev, v, t, what);
+    eval_type_error(ev, v, t, what_text(ev, what));
     return NULL;
 }
 
-const Value *eval_coerce(Eval *ev, const Value *v, const Type *t, const char *what)
+const Value *eval_coerce_as(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     if (!v || !t || is_poison(v))
         return v;
@@ -488,4 +527,10 @@ const Value *eval_coerce(Eval *ev, const Value *v, const Type *t, const char *wh
     if (c && c->kind != V_NULL && !constraints_ok(ev, c, t, what))
         return NULL;
     return c;
+}
+
+const Value *eval_coerce(Eval *ev, const Value *v, const Type *t, const char *what)
+{
+    What w = {.kind = WHAT_TEXT, .text = what};
+    return eval_coerce_as(ev, v, t, &w);
 }

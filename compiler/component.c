@@ -296,26 +296,50 @@ static void body(Ctx *x, const NodeList *items, Env *outer)
 
 /* ---- completing the objects ---- */
 
-/* A copy of v without the attributes set to null, at every depth. */
+/* v without the attributes set to null, at every depth: v itself when it
+ * has none (values are never changed, so they can be shared), else a copy
+ * of what holds them. A record comes out as a plain object either way. */
 static const Value *without_nulls(Eval *ev, const Value *v)
 {
     if (v->kind == V_LIST) {
-        const Value **items = arena_alloc(ev->ar, (v->u.list.len ? v->u.list.len : 1) *
-                                                      sizeof *items);
-        for (size_t i = 0; i < v->u.list.len; i++)
-            items[i] = without_nulls(ev, v->u.list.items[i]);
-        return value_list(ev->ar, v->at, items, v->u.list.len);
+        size_t n = v->u.list.len, i = 0;
+        const Value *first = NULL;
+        for (; i < n && (first = without_nulls(ev, v->u.list.items[i])) == v->u.list.items[i]; i++)
+            ;
+        if (i == n)
+            return v;
+        const Value **items = arena_alloc(ev->ar, n * sizeof *items);
+        memcpy(items, v->u.list.items, i * sizeof *items);
+        items[i] = first;
+        for (size_t j = i + 1; j < n; j++)
+            items[j] = without_nulls(ev, v->u.list.items[j]);
+        return value_list(ev->ar, v->at, items, n);
     }
     if (v->kind != V_OBJECT && v->kind != V_RECORD)
         return v;
-    size_t n = v->u.obj.len, k = 0;
+    size_t n = v->u.obj.len, i = 0;
+    const Value *first = NULL;
+    for (; i < n; i++) {
+        const Value *x = v->u.obj.vals[i];
+        if (x->kind == V_NULL || (first = without_nulls(ev, x)) != x)
+            break;
+    }
+    if (i == n && v->kind == V_OBJECT)
+        return v;
     const char **keys = arena_alloc(ev->ar, (n ? n : 1) * sizeof *keys);
     const Value **vals = arena_alloc(ev->ar, (n ? n : 1) * sizeof *vals);
-    for (size_t i = 0; i < n; i++) {
-        if (v->u.obj.vals[i]->kind == V_NULL)
-            continue;
+    memcpy(keys, v->u.obj.keys, i * sizeof *keys);
+    memcpy(vals, v->u.obj.vals, i * sizeof *vals);
+    size_t k = i;
+    if (i < n && v->u.obj.vals[i]->kind != V_NULL) {
         keys[k] = v->u.obj.keys[i];
-        vals[k++] = without_nulls(ev, v->u.obj.vals[i]);
+        vals[k++] = first;
+    }
+    for (size_t j = i + 1; j < n; j++) {
+        if (v->u.obj.vals[j]->kind == V_NULL)
+            continue;
+        keys[k] = v->u.obj.keys[j];
+        vals[k++] = without_nulls(ev, v->u.obj.vals[j]);
     }
     return value_object(ev->ar, v->at, keys, vals, k);
 }

@@ -16,6 +16,7 @@
 #include <yaml.h>
 
 #include "eval_internal.h"
+#include "hashidx.h"
 #include "utf8.h"
 
 enum { YAML_MAX_NODES = 1000000, YAML_MAX_DEPTH = 256 };
@@ -269,7 +270,10 @@ static const Value *parse_csv(Eval *ev, const Source *src)
         memcpy(vals, cells.at, head.len * sizeof *vals);
         vec_push(ev, &rows, value_object(ev->ar, row, keys, vals, head.len));
     }
-    return ok ? value_list(ev->ar, source_span(src, 0, src->len), rows.at, rows.len) : NULL;
+    vec_free(ev, &head);
+    vec_free(ev, &cells);
+    const Value **items = vec_take(ev, &rows);
+    return ok ? value_list(ev->ar, source_span(src, 0, src->len), items, rows.len) : NULL;
 }
 
 const Value *data_csv(Eval *ev, const Value *path, const Node *at)
@@ -380,12 +384,38 @@ static const Value *sequence(Yaml *y, yaml_node_t *node, int depth)
             return NULL;
         vec_push(y->ev, &items, v);
     }
-    return value_list(y->ev->ar, mark_span(y, node->start_mark), items.at, items.len);
+    const Value **at = vec_take(y->ev, &items);
+    return value_list(y->ev->ar, mark_span(y, node->start_mark), at, items.len);
+}
+
+/* The position of key among keys (string values), or -1; past
+ * HASHIDX_MIN keys through *seen, made here: a mapping may have
+ * thousands. */
+static int64_t key_seen(Eval *ev, const ValueVec *keys, HashIndex **seen, const char *key)
+{
+    if (keys->len < HASHIDX_MIN) {
+        for (size_t i = 0; i < keys->len; i++)
+            if (strcmp(keys->at[i]->u.str.s, key) == 0)
+                return (int64_t)i;
+        return -1;
+    }
+    if (!*seen) {
+        *seen = hidx_new(ev->ar, 2 * keys->len);
+        for (size_t i = 0; i < keys->len; i++)
+            hidx_add(ev->ar, *seen, hash_string(keys->at[i]->u.str.s), (uint32_t)i);
+    }
+    uint64_t h = hash_string(key);
+    uint32_t cursor = 0;
+    for (int64_t i; (i = hidx_next(*seen, h, &cursor)) >= 0;)
+        if (strcmp(keys->at[i]->u.str.s, key) == 0)
+            return i;
+    return -1;
 }
 
 static const Value *mapping(Yaml *y, yaml_node_t *node, int depth)
 {
     ValueVec vals = {0}, keys = {0};
+    HashIndex *seen = NULL;
     for (yaml_node_pair_t *p = node->data.mapping.pairs.start; p < node->data.mapping.pairs.top;
          p++) {
         yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
@@ -398,23 +428,26 @@ static const Value *mapping(Yaml *y, yaml_node_t *node, int depth)
             return NULL;
         const char *key = (const char *)k->data.scalar.value;
         Span kat = mark_span(y, k->start_mark);
-        for (size_t i = 0; i < keys.len; i++) {
-            if (strcmp(keys.at[i]->u.str.s, key) == 0) {
-                Diag *d = eval_error(y->ev, "E0303", kat, "key \"%s\" appears twice", key);
-                diag_add_secondary(d, keys.at[i]->at, "first here");
-                return NULL;
-            }
+        int64_t twice = key_seen(y->ev, &keys, &seen, key);
+        if (twice >= 0) {
+            Diag *d = eval_error(y->ev, "E0303", kat, "key \"%s\" appears twice", key);
+            diag_add_secondary(d, keys.at[twice]->at, "first here");
+            return NULL;
         }
         const Value *v = yaml_value(y, yaml_document_get_node(y->doc, p->value), depth + 1);
         if (!v)
             return NULL;
+        if (seen)
+            hidx_add(y->ev->ar, seen, hash_string(key), (uint32_t)keys.len);
         vec_push(y->ev, &keys, value_string(y->ev->ar, kat, key, k->data.scalar.length));
         vec_push(y->ev, &vals, v);
     }
     const char **names = arena_alloc(y->ev->ar, (keys.len ? keys.len : 1) * sizeof *names);
     for (size_t i = 0; i < keys.len; i++)
         names[i] = keys.at[i]->u.str.s;
-    return value_object(y->ev->ar, mark_span(y, node->start_mark), names, vals.at, vals.len);
+    vec_free(y->ev, &keys);
+    const Value **at = vec_take(y->ev, &vals);
+    return value_object(y->ev->ar, mark_span(y, node->start_mark), names, at, vals.len);
 }
 
 static const Value *yaml_value(Yaml *y, yaml_node_t *node, int depth)

@@ -64,6 +64,9 @@ Env *env_with_lets(Eval *ev, Env *outer, const NodeList *items)
     size_t n = 0;
     for (uint32_t i = 0; i < items->len; i++)
         n += items->at[i]->kind == N_LET;
+    /* A frame with nothing in it would only lengthen every lookup. */
+    if (n == 0 && outer)
+        return outer;
     Env *env = env_new_sized(ev, outer, n);
     for (uint32_t i = 0; i < items->len; i++)
         if (items->at[i]->kind == N_LET)
@@ -77,18 +80,6 @@ Binding *env_find_local(Env *env, const char *name)
         if (strcmp(env->b[i].name, name) == 0)
             return &env->b[i];
     return NULL;
-}
-
-static const char *binding_what(Eval *ev, const Binding *b)
-{
-    if (!b->owner)
-        return b->name;
-    StrBuf s;
-    sb_init(&s);
-    sb_printf(&s, "`%s` of %s", b->name, b->owner);
-    char *w = arena_strndup(ev->ar, s.data, s.len);
-    sb_free(&s);
-    return w;
 }
 
 const Value *binding_force(Eval *ev, Binding *b, const Node *at)
@@ -113,8 +104,10 @@ const Value *binding_force(Eval *ev, Binding *b, const Node *at)
         v = b->thunk(ev, b->thunk_ctx);
     } else {
         v = eval_expr(ev, b->expr, b->in, b->type);
-        if (v && b->type && !eval_already(v, b->type))
-            v = eval_coerce(ev, v, b->type, binding_what(ev, b));
+        if (v && b->type && !eval_already(v, b->type)) {
+            What w = {.kind = WHAT_FIELD, .text = b->owner, .name = b->name};
+            v = eval_coerce_as(ev, v, b->type, &w);
+        }
     }
     if (b->state == B_FAILED) /* a cycle through this binding was reported */
         return NULL;
@@ -208,10 +201,24 @@ void vec_push(Eval *ev, ValueVec *v, const Value *x)
 {
     if (v->len == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 8;
-        v->at = arena_grow(ev->ar, v->at, v->len, cap, sizeof *v->at);
+        v->at = arena_regrow(ev->ar, v->at, v->len, cap, sizeof *v->at);
         v->cap = cap;
     }
     v->at[v->len++] = x;
+}
+
+const Value **vec_take(Eval *ev, ValueVec *v)
+{
+    const Value **items = arena_shrink(ev->ar, v->at, v->len, v->cap, sizeof *v->at);
+    v->at = NULL;
+    v->cap = 0;
+    return items;
+}
+
+void vec_free(Eval *ev, ValueVec *v)
+{
+    arena_release(ev->ar, v->at, v->cap * sizeof *v->at);
+    *v = (ValueVec){0};
 }
 
 bool type_dim(const Type *t, QDim *out)

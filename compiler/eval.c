@@ -98,8 +98,10 @@ static const Value *number(Eval *ev, const Node *n, const Type *want)
         return value_quantity(ev->ar, n->span, dim, v);
     }
     if (n->kind == N_INT)
-        return value_int(ev->ar, n->span, n->ival);
-    return value_float(ev->ar, n->span, strtod(n->name.s, NULL));
+        return eval_node_int(ev, n, n->ival);
+    if (!n->memo[0])
+        ((Node *)n)->memo[0] = value_float(ev->ar, n->span, strtod(n->name.s, NULL));
+    return n->memo[0];
 }
 
 static const Value *quantity(Eval *ev, const Node *n, const Type *want)
@@ -209,6 +211,14 @@ static const Value *node_bool(Eval *ev, const Node *n, bool b)
     if (!m->memo[b])
         m->memo[b] = value_bool(ev->ar, n->span, b);
     return m->memo[b];
+}
+
+const Value *eval_node_int(Eval *ev, const Node *n, int64_t i)
+{
+    Node *m = (Node *)n;
+    if (!m->memo[0] || m->memo[0]->kind != V_INT || m->memo[0]->u.i != i)
+        m->memo[0] = value_int(ev->ar, n->span, i);
+    return m->memo[0];
 }
 
 /* ---- loops ---- */
@@ -351,7 +361,8 @@ static const Value *listcomp(Eval *ev, const Node *n, Env *env, const Type *want
     lp.frames = arena_alloc(ev->ar, (n->list.len ? n->list.len : 1) * sizeof *lp.frames);
     if (!loop_from(ev, &lp, 0, env))
         return NULL;
-    Value *v = (Value *)value_list(ev->ar, n->span, c.out.at, c.out.len);
+    const Value **items = vec_take(ev, &c.out);
+    Value *v = (Value *)value_list(ev->ar, n->span, items, c.out.len);
     v->u.list.partial = c.partial || lp.lost;
     return v;
 }
@@ -392,7 +403,9 @@ static const Value *objcomp(Eval *ev, const Node *n, Env *env, const Type *want)
     const char **keys = arena_alloc(ev->ar, (c.keys.len ? c.keys.len : 1) * sizeof *keys);
     for (size_t i = 0; i < c.keys.len; i++)
         keys[i] = c.keys.at[i]->u.str.s;
-    return value_object(ev->ar, n->span, keys, c.out.at, c.out.len);
+    vec_free(ev, &c.keys);
+    const Value **vals = vec_take(ev, &c.out);
+    return value_object(ev->ar, n->span, keys, vals, c.out.len);
 }
 
 /* ---- field access ---- */

@@ -95,7 +95,8 @@ const Value *binding_force(Eval *ev, Binding *b, const Node *at);
  * whether it exists at all (a failed binding is found but NULL). */
 const Value *env_lookup(Eval *ev, Env *env, const char *name, const Node *at, bool *found);
 /* A frame for a body (a block, a check, a component): its `let`s bound
- * lazily, so that they may refer to each other in any order. */
+ * lazily, so that they may refer to each other in any order; outer
+ * itself when the body has none (nothing else is bound in it). */
 Env *env_with_lets(Eval *ev, Env *outer, const NodeList *items);
 /* The binding of name in this frame only, or NULL. */
 Binding *env_find_local(Env *env, const char *name);
@@ -123,6 +124,22 @@ Diag *eval_error(Eval *ev, const char *code, Span at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* "expected TYPE, found KIND VALUE" */
 Diag *eval_type_error(Eval *ev, const Value *v, const Type *want, const char *what);
+
+/* What a value is, for messages ("element 3 of `students` of course
+ * \"net\""), written out only when a message needs it: coercing a list
+ * of thousands of people reports nothing, and should not pay for it. */
+typedef enum WhatKind { WHAT_TEXT, WHAT_ELEMENT, WHAT_KEY, WHAT_FIELD } WhatKind;
+typedef struct What {
+    WhatKind kind;
+    const char *text;      /* WHAT_TEXT: all of it (or NULL); WHAT_FIELD: the owner */
+    const char *name;      /* WHAT_KEY: the key; WHAT_FIELD: the field */
+    size_t index;          /* WHAT_ELEMENT */
+    const struct What *of; /* WHAT_ELEMENT, WHAT_KEY: the list or map */
+} What;
+/* The words for w, or NULL for none. */
+const char *what_text(Eval *ev, const What *w);
+/* eval_coerce with a What. */
+const Value *eval_coerce_as(Eval *ev, const Value *v, const Type *t, const What *what);
 /* The closest of candidates to word (edit distance), or NULL. */
 const char *eval_suggest(const char *word, const char *const *candidates, size_t n);
 
@@ -189,13 +206,22 @@ bool eval_for_eager(Eval *ev, const NodeList *bindings, const Node *filter, Env 
  * still exists; reading it yields NULL without a second message. */
 const Value *eval_poison(Eval *ev, Span at);
 bool is_poison(const Value *v);
+/* An int at n: the last one made there when it has the same value, as
+ * values are never changed (a count in a loop is mostly the same). n is
+ * a node whose memo holds nothing else (a literal, a call). */
+const Value *eval_node_int(Eval *ev, const Node *n, int64_t i);
 
-/* Lists under construction. */
+/* Lists under construction. A list ends in vec_take (its items at their
+ * exact size: a Value's list) or vec_free (a scratch list); either gives
+ * the room back for the next list to grow into. */
 typedef struct ValueVec {
     const Value **at;
     size_t len, cap;
 } ValueVec;
 void vec_push(Eval *ev, ValueVec *v, const Value *x);
+/* The items (never NULL); len stays, and the vector may not grow again. */
+const Value **vec_take(Eval *ev, ValueVec *v);
+void vec_free(Eval *ev, ValueVec *v);
 
 /* Quantity dimension of a type (bytes, cpu, duration); false otherwise. */
 bool type_dim(const Type *t, QDim *out);

@@ -948,14 +948,37 @@ static GitOutStatus write_commit(GitOutPlan *p, const GitOutIdentity *who, const
 
 /* The new objects, blobs, trees and the commit, into the repository as
  * one pack with its index, before the branch moves to the commit. */
-static GitOutStatus flush_pack(GitOutPlan *p, char *err, size_t errlen)
+/* The objects that commit id adds to its parent, as a pack: a walk from
+ * the commit with the parent hidden, whose trees the pack builder then
+ * skips, so that a change of one file packs that file and the trees above
+ * it rather than the whole tree again (which git_mempack_dump does). */
+static int new_objects_pack(git_buf *pack, GitOutPlan *p, const git_oid *id)
+{
+    git_packbuilder *pb = NULL;
+    git_revwalk *walk = NULL;
+    int rc = git_packbuilder_new(&pb, p->repo);
+    if (rc == 0)
+        rc = git_revwalk_new(&walk, p->repo);
+    if (rc == 0)
+        rc = git_revwalk_push(walk, id);
+    if (rc == 0 && !p->unborn)
+        rc = git_revwalk_hide(walk, &p->tip);
+    if (rc == 0)
+        rc = git_packbuilder_insert_walk(pb, walk);
+    if (rc == 0)
+        rc = git_packbuilder_write_buf(pack, pb);
+    git_revwalk_free(walk);
+    git_packbuilder_free(pb);
+    return rc;
+}
+
+static GitOutStatus flush_pack(GitOutPlan *p, const git_oid *id, char *err, size_t errlen)
 {
     git_buf pack = {0};
     git_odb *odb = NULL;
     git_odb_writepack *wp = NULL;
     git_indexer_progress stats = {0};
-    bool ok = git_mempack_dump(&pack, p->repo, p->mem) == 0 &&
-              git_repository_odb(&odb, p->repo) == 0 &&
+    bool ok = new_objects_pack(&pack, p, id) == 0 && git_repository_odb(&odb, p->repo) == 0 &&
               git_odb_write_pack(&wp, odb, NULL, NULL) == 0 &&
               wp->append(wp, pack.ptr, pack.size, &stats) == 0 && wp->commit(wp, &stats) == 0;
     if (wp)
@@ -1034,7 +1057,7 @@ GitOutStatus gitout_publish(GitOutPlan *plan, const GitOutIdentity *who, const c
     git_oid id;
     st = write_commit(plan, who, message, &id, err, errlen);
     if (st == GITOUT_OK)
-        st = flush_pack(plan, err, errlen);
+        st = flush_pack(plan, &id, err, errlen);
     if (st == GITOUT_OK)
         st = move_branch(plan, who, &id, message, err, errlen);
     if (st == GITOUT_OK)

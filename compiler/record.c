@@ -549,24 +549,52 @@ typedef struct Obj {
     const char **keys;
     size_t len, cap;
     const Type *elem;
+    HashIndex *seen; /* the keys by hash, once there are HASHIDX_MIN */
 } Obj;
 
 static void obj_items(Eval *ev, Obj *o, const NodeList *items, Env *outer);
 
+/* The object built, its arrays at their exact size. */
+static const Value *obj_value(Eval *ev, Obj *o, Span at)
+{
+    const char **keys = arena_shrink(ev->ar, o->keys, o->len, o->cap, sizeof *o->keys);
+    const Value **vals = vec_take(ev, &o->vals);
+    return value_object(ev->ar, at, keys, vals, o->len);
+}
+
+/* The position of key among the object's keys so far, or -1: an object
+ * built by a loop may have thousands. */
+static int64_t obj_find(Eval *ev, Obj *o, const char *key)
+{
+    if (o->len < HASHIDX_MIN) {
+        for (size_t i = 0; i < o->len; i++)
+            if (strcmp(o->keys[i], key) == 0)
+                return (int64_t)i;
+        return -1;
+    }
+    if (!o->seen) {
+        o->seen = hidx_new(ev->ar, 2 * o->len);
+        for (size_t i = 0; i < o->len; i++)
+            hidx_add(ev->ar, o->seen, hash_string(o->keys[i]), (uint32_t)i);
+    }
+    return hidx_find_string(o->seen, o->keys, key);
+}
+
 static void obj_put(Eval *ev, Obj *o, const char *key, const Value *v, const Node *at)
 {
-    for (size_t i = 0; i < o->len; i++) {
-        if (strcmp(o->keys[i], key) == 0) {
-            Diag *d = eval_error(ev, "E0205", at->span, "`%s` is set twice", key);
-            diag_add_secondary(d, o->vals.at[i]->at, "first set here");
-            return;
-        }
+    int64_t first = obj_find(ev, o, key);
+    if (first >= 0) {
+        Diag *d = eval_error(ev, "E0205", at->span, "`%s` is set twice", key);
+        diag_add_secondary(d, o->vals.at[first]->at, "first set here");
+        return;
     }
     if (o->len == o->cap) {
         size_t cap = o->cap ? o->cap * 2 : 8;
-        o->keys = arena_grow(ev->ar, o->keys, o->len, cap, sizeof *o->keys);
+        o->keys = arena_regrow(ev->ar, o->keys, o->len, cap, sizeof *o->keys);
         o->cap = cap;
     }
+    if (o->seen)
+        hidx_add(ev->ar, o->seen, hash_string(key), (uint32_t)o->len);
     o->keys[o->len++] = key;
     vec_push(ev, &o->vals, v ? v : eval_poison(ev, at->span));
 }
@@ -595,10 +623,9 @@ static void obj_item(Eval *ev, Obj *o, const Node *it, Env *env)
                        "`for`");
             break;
         }
-        Obj inner = {{0}, NULL, 0, 0, NULL};
+        Obj inner = {{0}, NULL, 0, 0, NULL, NULL};
         obj_items(ev, &inner, &it->list, env);
-        obj_put(ev, o, it->name.s,
-                value_object(ev->ar, it->span, inner.keys, inner.vals.at, inner.len), it);
+        obj_put(ev, o, it->name.s, obj_value(ev, &inner, it->span), it);
         break;
     }
     case N_FOR: {
@@ -635,9 +662,9 @@ const Value *eval_object(Eval *ev, const Node *n, Env *env, const Type *want)
     const Type *w = type_unopt(want);
     if (w && (w->kind == TY_RECORD || w->kind == TY_REF))
         return eval_record(ev, w->decl, &n->list, env, NULL, n->span);
-    Obj o = {{0}, NULL, 0, 0, w && w->kind == TY_MAP ? w->elem : NULL};
+    Obj o = {{0}, NULL, 0, 0, w && w->kind == TY_MAP ? w->elem : NULL, NULL};
     obj_items(ev, &o, &n->list, env);
-    return value_object(ev->ar, n->span, o.keys, o.vals.at, o.len);
+    return obj_value(ev, &o, n->span);
 }
 
 const Value *record_from_object(Eval *ev, const Decl *schema, const Value *obj,

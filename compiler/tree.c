@@ -253,98 +253,117 @@ static bool ends_with_yaml(const char *p)
     return n > 5 && strcmp(p + n - 5, ".yaml") == 0;
 }
 
-/* Whether some YAML file lies below dir (n bytes of its path): a directory
- * of other files (bootstrap/) is no kustomize directory. */
-static bool has_yaml(const Build *b, const char *dir, size_t n)
+/* The files are sorted by path, so the files below a directory are
+ * contiguous: each directory is a range of them, and everything below is
+ * linear in the files times their depth. */
+
+static const char *file_path(const Build *b, size_t i) { return b->t->files[i].path; }
+
+/* Whether p lies below dir (dl bytes of a path; 0: the root). */
+static bool below(const char *p, const char *dir, size_t dl)
 {
-    for (size_t i = 0; i < b->t->len; i++) {
-        const char *p = b->t->files[i].path;
-        if ((n == 0 || (strncmp(p, dir, n) == 0 && p[n] == '/')) && ends_with_yaml(p))
+    return dl == 0 || (strncmp(p, dir, dl) == 0 && p[dl] == '/');
+}
+
+/* The end of the range of files from lo (below dir) that lie below dir. */
+static size_t below_end(const Build *b, size_t lo, size_t n, const char *dir, size_t dl)
+{
+    while (lo < n && below(file_path(b, lo), dir, dl))
+        lo++;
+    return lo;
+}
+
+/* Whether a YAML file is among the files [lo, hi): a directory of other
+ * files (bootstrap/) is no kustomize directory. */
+static bool any_yaml(const Build *b, size_t lo, size_t hi)
+{
+    for (size_t i = lo; i < hi; i++)
+        if (ends_with_yaml(file_path(b, i)))
             return true;
-    }
     return false;
 }
 
-/* The entries directly inside dir ("" is the root): files and first-level
- * directories, each once, sorted. */
-static const Value *entries(Build *b, const char *dir)
+/* The entries directly inside a directory (dl bytes of path; 0: the root),
+ * whose files are [lo, hi): files and first-level directories, each once,
+ * sorted. */
+static const Value *entries(Build *b, size_t dl, size_t lo, size_t hi)
 {
-    size_t dl = strlen(dir);
     ValueVec out = {0};
-    const char *last = NULL;
-    size_t lastlen = 0;
-    for (size_t i = 0; i < b->t->len; i++) {
-        const char *p = b->t->files[i].path;
-        if (dl && (strncmp(p, dir, dl) != 0 || p[dl] != '/'))
-            continue;
+    for (size_t i = lo; i < hi; i++) {
+        const char *p = file_path(b, i);
         const char *rest = dl ? p + dl + 1 : p;
         const char *slash = strchr(rest, '/');
         size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-        if (!slash && (strcmp(rest, "kustomization.yaml") == 0 || !ends_with_yaml(rest)))
+        if (slash) {
+            size_t end = below_end(b, i, hi, p, (size_t)(slash - p));
+            bool yaml = any_yaml(b, i, end);
+            i = end - 1;
+            if (!yaml)
+                continue;
+        } else if (strcmp(rest, "kustomization.yaml") == 0 || !ends_with_yaml(rest)) {
             continue;
-        if (last && lastlen == n && strncmp(last, rest, n) == 0)
-            continue;
-        if (slash && !has_yaml(b, p, (size_t)(slash - p)))
-            continue;
-        last = rest;
-        lastlen = n;
+        }
         vec_push(b->ev, &out, value_string(b->ev->ar, source_span(b->p->units[0].src, 0, 0),
                                            rest, n));
     }
-    return tb_list_of(b, out.at, out.len);
+    const Value **items = vec_take(b->ev, &out);
+    return tb_list_of(b, items, out.len);
+}
+
+typedef struct Dir {
+    char *path;
+    size_t lo, hi; /* its files */
+} Dir;
+
+static void kustomization(Build *b, const Dir *d)
+{
+    StrBuf path, name;
+    sb_init(&path);
+    sb_init(&name);
+    sb_printf(&path, "%s%skustomization.yaml", d->path, *d->path ? "/" : "");
+    sb_printf(&name, "%s%s%s", b->t->site, *d->path ? "-" : "", d->path);
+    for (char *c = name.data; *c; c++)
+        if (*c == '/')
+            *c = '-';
+    const Value *k = obj(b, "apiVersion", tb_str(b, "kustomize.config.k8s.io/v1beta1"), "kind",
+                         tb_str(b, "Kustomization"), "metadata", obj(b, "name", tb_str(b, name.data),
+                                                                   NULL),
+                         "resources", entries(b, strlen(d->path), d->lo, d->hi), NULL);
+    tb_emit_plain(b, path.data, k);
+    sb_free(&path);
+    sb_free(&name);
 }
 
 static void kustomizations(Build *b)
 {
-    /* Directories are the prefixes of the files' paths; files are sorted,
-     * so each is met in order. Collected first: adding files moves them. */
+    /* Directories are the prefixes of the files' paths, each met first at
+     * the start of its range; collected first, as adding files moves them
+     * (the files added go after the first n). */
     size_t n = b->t->len, nd = 0, cap = 16;
-    char **dirs = malloc(cap * sizeof *dirs);
+    Dir *dirs = malloc(cap * sizeof *dirs);
     if (!dirs)
         abort();
-    dirs[nd++] = strdup("");
+    dirs[nd++] = (Dir){strdup(""), 0, n};
     for (size_t i = 0; i < n; i++) {
-        const char *p = b->t->files[i].path;
+        const char *p = file_path(b, i), *prev = i ? file_path(b, i - 1) : NULL;
         for (const char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
-            char *d = strndup(p, (size_t)(s - p));
-            bool seen = false;
-            for (size_t k = nd; k-- > 0 && !seen;)
-                seen = strcmp(dirs[k], d) == 0;
-            if (seen) {
-                free(d);
-                continue;
-            }
+            size_t dl = (size_t)(s - p);
+            if (prev && strncmp(prev, p, dl + 1) == 0)
+                continue; /* the previous file is below it too: met already */
             if (nd == cap) {
                 cap *= 2;
-                char **grown = realloc(dirs, cap * sizeof *dirs);
+                Dir *grown = realloc(dirs, cap * sizeof *dirs);
                 if (!grown)
                     abort();
                 dirs = grown;
             }
-            dirs[nd++] = d;
+            dirs[nd++] = (Dir){strndup(p, dl), i, below_end(b, i, n, p, dl)};
         }
     }
     for (size_t i = 0; i < nd; i++) {
-        if (!has_yaml(b, dirs[i], strlen(dirs[i]))) {
-            free(dirs[i]);
-            continue;
-        }
-        StrBuf path, name;
-        sb_init(&path);
-        sb_init(&name);
-        sb_printf(&path, "%s%skustomization.yaml", dirs[i], *dirs[i] ? "/" : "");
-        sb_printf(&name, "%s%s%s", b->t->site, *dirs[i] ? "-" : "", dirs[i]);
-        for (char *c = name.data; *c; c++)
-            if (*c == '/')
-                *c = '-';
-        const Value *k = obj(b, "apiVersion", tb_str(b, "kustomize.config.k8s.io/v1beta1"), "kind",
-                             tb_str(b, "Kustomization"), "metadata", obj(b, "name", tb_str(b, name.data),
-                                                                       NULL),
-                             "resources", entries(b, dirs[i]), NULL);
-        tb_emit_plain(b, path.data, k);
-        sb_free(&path);
-        sb_free(&name);
-        free(dirs[i]);
+        if (any_yaml(b, dirs[i].lo, dirs[i].hi))
+            kustomization(b, &dirs[i]);
+        free(dirs[i].path);
     }
     free(dirs);
 }
