@@ -108,6 +108,10 @@ struct Node {
      * the field in it (records of one schema share their key order). */
     const void *field_decl;
     uint32_t field_at;
+    /* N_IDENT: the declaration its name finds, looked up once (the
+     * declarations are fixed before anything is evaluated). */
+    bool decl_known;
+    const void *decl;
 };
 
 Node *node_new(Arena *ar, NodeKind kind, Span span);

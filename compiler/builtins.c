@@ -400,15 +400,22 @@ static const Value *b_range(Call *c)
 
 /* ---- strings ---- */
 
-static const Value *change_case(Call *c, int (*fn)(int))
+/* ASCII letters only: the case of other letters depends on a locale. */
+static char ascii_case(char ch, bool upper)
+{
+    if (upper)
+        return ch >= 'a' && ch <= 'z' ? (char)(ch - 'a' + 'A') : ch;
+    return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+}
+
+static const Value *change_case(Call *c, bool upper)
 {
     const Value *s = c->args[0];
     if (!is_text(s))
         return fail_arg(c, 0, "a string");
     size_t i = 0;
     for (; i < s->u.str.len; i++)
-        if (!((unsigned char)s->u.str.s[i] & 0x80) &&
-            fn((unsigned char)s->u.str.s[i]) != (unsigned char)s->u.str.s[i])
+        if (ascii_case(s->u.str.s[i], upper) != s->u.str.s[i])
             break;
     /* Nothing to change (addresses mostly are lowercase already): the
      * argument itself, as values are never changed. */
@@ -416,13 +423,12 @@ static const Value *change_case(Call *c, int (*fn)(int))
         return s;
     char *out = arena_strndup(ar(c), s->u.str.s, s->u.str.len);
     for (; i < s->u.str.len; i++)
-        if (!((unsigned char)out[i] & 0x80))
-            out[i] = (char)fn((unsigned char)out[i]);
+        out[i] = ascii_case(out[i], upper);
     return str(c, out, s->u.str.len);
 }
 
-static const Value *b_lower(Call *c) { return change_case(c, tolower); }
-static const Value *b_upper(Call *c) { return change_case(c, toupper); }
+static const Value *b_lower(Call *c) { return change_case(c, false); }
+static const Value *b_upper(Call *c) { return change_case(c, true); }
 
 static const Value *b_join(Call *c)
 {
@@ -784,7 +790,7 @@ static const Builtin builtins[] = {
 static const Builtin *find(const char *name)
 {
     for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
-        if (strcmp(builtins[i].name, name) == 0)
+        if (builtins[i].name[0] == name[0] && strcmp(builtins[i].name, name) == 0)
             return &builtins[i];
     return NULL;
 }

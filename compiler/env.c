@@ -76,8 +76,10 @@ Env *env_with_lets(Eval *ev, Env *outer, const NodeList *items)
 
 Binding *env_find_local(Env *env, const char *name)
 {
+    /* The first byte first: most names in a frame differ there, and a
+     * lookup walks every frame out to the globals. */
     for (size_t i = 0; i < env->len; i++)
-        if (strcmp(env->b[i].name, name) == 0)
+        if (env->b[i].name[0] == name[0] && strcmp(env->b[i].name, name) == 0)
             return &env->b[i];
     return NULL;
 }

@@ -427,10 +427,22 @@ static const Value *field_of(const Node *n, const Value *o)
     return d && !o->u.obj.index ? NULL : value_get(o, n->name.s);
 }
 
+/* The declaration an identifier names, if any, remembered at the node:
+ * `p.username` asks at every read whether `p` is an enum. */
+static const Decl *ident_decl(Eval *ev, const Node *id)
+{
+    Node *m = (Node *)id;
+    if (!m->decl_known) {
+        m->decl = decl_find(ev->decls, id->name.s);
+        m->decl_known = true;
+    }
+    return m->decl;
+}
+
 static const Value *get(Eval *ev, const Node *n, Env *env)
 {
     const Node *on = n->a;
-    const Decl *en = on->kind == N_IDENT ? decl_find(ev->decls, on->name.s) : NULL;
+    const Decl *en = on->kind == N_IDENT ? ident_decl(ev, on) : NULL;
     if (en && en->kind == D_ENUM) {
         /* `role.worker`: a member of an enum, named in full, unless a
          * local name hides the enum. */

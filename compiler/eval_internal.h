@@ -205,7 +205,7 @@ bool eval_for_eager(Eval *ev, const NodeList *bindings, const Node *filter, Env 
 /* A value that failed to evaluate, kept in its record so that the record
  * still exists; reading it yields NULL without a second message. */
 const Value *eval_poison(Eval *ev, Span at);
-bool is_poison(const Value *v);
+static inline bool is_poison(const Value *v) { return v && v->kind == V_POISON; }
 /* An int at n: the last one made there when it has the same value, as
  * values are never changed (a count in a loop is mostly the same). n is
  * a node whose memo holds nothing else (a literal, a call). */

@@ -43,7 +43,6 @@ const Value *eval_poison(Eval *ev, Span at)
     return v;
 }
 
-bool is_poison(const Value *v) { return v && v->kind == V_POISON; }
 
 /* A block's label: a name or a string, which may be interpolated
  * (`server "worker-${i}"` in a loop). */
@@ -329,14 +328,11 @@ static const Value *blocks_value(Eval *ev, void *p)
     return eval_coerce(ev, list, f->type, f->name);
 }
 
-static char *field_what(Eval *ev, const Rec *r, const Field *f)
+/* v as field f of r, described as "`f` of r" if a message needs it. */
+static const Value *coerce_field(Eval *ev, const Rec *r, const Field *f, const Value *v)
 {
-    StrBuf b;
-    sb_init(&b);
-    sb_printf(&b, "`%s` of %s", f->name, r->owner);
-    char *s = arena_strndup(ev->ar, b.data, b.len);
-    sb_free(&b);
-    return s;
+    What w = {.kind = WHAT_FIELD, .text = r->owner, .name = f->name};
+    return eval_coerce_as(ev, v, f->type, &w);
 }
 
 static void missing(Eval *ev, const Rec *r, const Field *f)
@@ -405,7 +401,7 @@ static void bind_field(Eval *ev, Rec *r, size_t i)
     Binding *b;
     if (f->is_label && r->label) {
         const Value *v = r->label_value;
-        env_bind(ev, r->renv, f->name, v ? eval_coerce(ev, v, f->type, field_what(ev, r, f)) : NULL);
+        env_bind(ev, r->renv, f->name, v ? coerce_field(ev, r, f, v) : NULL);
         return;
     }
     if (s->attr) {
@@ -701,7 +697,7 @@ const Value *record_from_object(Eval *ev, const Decl *schema, const Value *obj,
         const Field *f = &schema->fields[i];
         const Value *v = value_get(obj, f->name);
         if (v) {
-            env_bind(ev, r->renv, f->name, eval_coerce(ev, v, f->type, field_what(ev, r, f)));
+            env_bind(ev, r->renv, f->name, coerce_field(ev, r, f, v));
         } else if (f->def) {
             bind_default(ev, r, f);
         } else if (f->type->kind == TY_OPTIONAL) {

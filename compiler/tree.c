@@ -81,20 +81,31 @@ void tb_add_file(Build *b, const char *path, const char *data, size_t len)
 
 static void digest(const char *data, size_t len, char hex[65])
 {
+    static const char digits[] = "0123456789abcdef";
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned n = 0;
     EVP_Digest(data, len, md, &n, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < n && i < 32; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    for (unsigned i = 0; i < n && i < 32; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
     hex[64] = '\0';
 }
 
 /* Where a source file is, independent of the working directory and of
  * where the checkout lives (inputs.h), so that the index (and the
  * commit) are the same wherever the build runs. */
-static void stable_source(const Build *b, const Source *src, StrBuf *out)
+static void stable_source(Build *b, const Source *src, StrBuf *out)
 {
-    inputs_stable_path(b->p, src ? src->path : NULL, out);
+    if (!b->stable_path || b->stable_src != src) {
+        StrBuf path;
+        sb_init(&path);
+        inputs_stable_path(b->p, src ? src->path : NULL, &path);
+        free(b->stable_path);
+        b->stable_path = sb_take(&path);
+        b->stable_src = src;
+    }
+    sb_puts(out, b->stable_path);
 }
 
 /* A SealedSecret without what changes when it is sealed again: its
@@ -451,7 +462,7 @@ const char *tree_prefix(const Program *p)
 bool tree_build(Program *p, const char *engine, Tree *t)
 {
     memset(t, 0, sizeof *t);
-    Build b = {p, &p->ev, t, NULL, false, {0}, NULL, 0, 0, true};
+    Build b = {p, &p->ev, t, NULL, false, {0}, NULL, 0, 0, true, NULL, NULL};
     sb_init(&b.index);
     const Value *site = value_get(p->root, "site");
     b.gitops = site ? value_get(site, "gitops") : NULL;
@@ -471,6 +482,7 @@ bool tree_build(Program *p, const char *engine, Tree *t)
     t->prefix = strdup(tree_prefix(p));
     if (!check_prefix(&b)) {
         sb_free(&b.index);
+        free(b.stable_path);
         return false;
     }
     for (size_t i = 0; i < p->components.len; i++) {
@@ -493,6 +505,7 @@ bool tree_build(Program *p, const char *engine, Tree *t)
     index_file(&b);
     qsort(t->files, t->len, sizeof *t->files, by_path);
     sb_free(&b.index);
+    free(b.stable_path);
     return b.ok;
 }
 

@@ -29,6 +29,10 @@ typedef struct Build {
     Placed *placed;        /* every object's file, for unique_paths */
     size_t nplaced, capplaced;
     bool ok;
+    /* The stable path of the source last indexed: objects come in runs
+     * from one file, and finding the path asks the file system. */
+    const Source *stable_src;
+    char *stable_path;
 } Build;
 
 /* obj(b, "k1", v1, "k2", v2, ..., NULL): see value_object_of. */

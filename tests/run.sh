@@ -1469,6 +1469,20 @@ defeats "--engine" ':' ':' --engine argocd
 cp "$CROWNC" "$TMP/crownc-other" && printf x >>"$TMP/crownc-other"
 defeats "another compiler" 'CROWNC_SAVED=$CROWNC; CROWNC="$TMP/crownc-other"' 'CROWNC=$CROWNC_SAVED'
 
+# A commit packs what it adds to its parent, not its whole tree again: a
+# changed roster row is the tenant's file, the index and the trees above
+# them (and the commit), a handful of the tree's hundreds of objects.
+sed -i "2s/,[^,]*,/,Zoe,/" "$RB/site/students.csv"
+rebuild && ok || { bad "rebuild: the build after one changed row"; tail -3 "$TMP/rb.out"; }
+cp sites/department/students.csv "$RB/site/"
+newest=$(ls -t "$RB"/repo/objects/pack/*.idx | head -1)
+packed=$(git verify-pack -v "$newest" | grep -c ' \(blob\|tree\|commit\) ')
+total=$(git --git-dir="$RB/repo" ls-tree -r -t main | wc -l)
+if [ "$packed" -gt 0 ] && [ "$packed" -le 12 ] && [ "$total" -gt 100 ]; then ok
+else bad "rebuild: one changed row packed $packed objects of a tree of $total"; fi
+git --git-dir="$RB/repo" fsck --full --strict >/dev/null 2>&1 && ok ||
+    bad "rebuild: the repository does not pass git fsck after the packs"
+
 section "hostile"
 # snapshot DIR: every path with its type and content digest, to compare a
 # directory (an --out target, a repository) before and after a refusal.

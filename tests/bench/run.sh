@@ -36,17 +36,25 @@ cd "$ROOT" || exit 2
 CROWNC="$BUILD/crownc"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/crownc-bench.XXXXXX")
 trap 'rm -rf "$TMP"' EXIT
+trap 'exit 1' TERM
 
 # median_prep_ms PREP CMD...: runs PREP (untimed, output discarded) and
 # then CMD, RUNS times; prints the median of CMD's times in milliseconds.
+# A failing CMD stops the benchmark: the time of an error says nothing.
 median_prep_ms() {
-    local prep=$1 times=() i start end
+    local prep=$1 times=() i start end st
     shift
     for ((i = 0; i < RUNS; i++)); do
         $prep >/dev/null 2>&1
         start=$(date +%s%N)
-        "$@" >/dev/null 2>&1
+        "$@" >"$TMP/cmd.out" 2>&1
+        st=$?
         end=$(date +%s%N)
+        if [ "$st" != 0 ]; then
+            { echo "bench: failed (status $st): $*"; tail -5 "$TMP/cmd.out"; } >&2
+            kill -TERM $$
+            exit 1
+        fi
         times+=($(((end - start) / 1000)))
     done
     printf '%s\n' "${times[@]}" | sort -n | awk -v n="$RUNS" \
@@ -61,8 +69,11 @@ report() { printf '%-16s %10s ms   (median of %d)\n' "$1" "$2" "$RUNS"; }
 # peak_mib CMD...: the peak resident memory of CMD, in MiB.
 peak_mib() {
     python3 -c 'import resource, subprocess, sys
-subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-print("%.0f" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))' "$@"
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+if r.returncode:
+    sys.exit("bench: failed (status %d): %s" % (r.returncode, " ".join(sys.argv[1:])))
+print("%.0f" % (resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024))' "$@" ||
+        { kill -TERM $$; exit 1; }
 }
 
 report check-polito "$(median_ms "$CROWNC" check sites/polito)"
