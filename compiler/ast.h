@@ -101,8 +101,9 @@ struct Node {
     Node *a, *b, *c;
     NodeList list, list2;
     /* What the evaluator made of this node when that depends on nothing
-     * else, made once: a literal's value, or the false and true of a
-     * comparison. Values never change, so they are shared. */
+     * else, made once: a literal's value, the false and true of a
+     * comparison or a call, the last int of a call. Values never change,
+     * so they are shared. */
     const struct Value *memo[2];
     /* N_GET: the schema of the last record read here and the position of
      * the field in it (records of one schema share their key order). */

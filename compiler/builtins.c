@@ -494,6 +494,8 @@ static const Value *b_replace(Call *c)
     size_t count = 0;
     for (const char *p = s->u.str.s; (p = strstr(p, old->u.str.s)); p += old->u.str.len)
         count++;
+    if (count == 0)
+        return s; /* nothing to replace: the string itself, as values never change */
     if (new->u.str.len > old->u.str.len &&
         !eval_reserve(c->ev, sat_add(s->u.str.len,
                                      sat_mul(count, new->u.str.len - old->u.str.len)),
@@ -520,14 +522,14 @@ static const Value *b_contains(Call *c)
     if (in->kind == V_LIST) {
         for (size_t i = 0; i < in->u.list.len; i++)
             if (value_equal(in->u.list.items[i], x))
-                return value_bool(ar(c), here(c), true);
-        return value_bool(ar(c), here(c), false);
+                return eval_node_bool(c->ev, c->n, true);
+        return eval_node_bool(c->ev, c->n, false);
     }
     if (!is_text(in))
         return fail_arg(c, 0, "a string or a list");
     if (!is_text(x))
         return fail_arg(c, 1, "a string");
-    return value_bool(ar(c), here(c), strstr(in->u.str.s, x->u.str.s) != NULL);
+    return eval_node_bool(c->ev, c->n, strstr(in->u.str.s, x->u.str.s) != NULL);
 }
 
 static const Value *affix(Call *c, bool start)
@@ -540,7 +542,7 @@ static const Value *affix(Call *c, bool start)
     bool r = a->u.str.len <= s->u.str.len &&
              memcmp(start ? s->u.str.s : s->u.str.s + s->u.str.len - a->u.str.len, a->u.str.s,
                     a->u.str.len) == 0;
-    return value_bool(ar(c), here(c), r);
+    return eval_node_bool(c->ev, c->n, r);
 }
 
 static const Value *b_starts_with(Call *c) { return affix(c, true); }
@@ -562,11 +564,20 @@ static const Value *b_matches(Call *c)
                    p->u.str.s);
         return NULL;
     }
-    return value_bool(ar(c), here(c), regexec(rx, s->u.str.s, 0, NULL, 0) == 0);
+    return eval_node_bool(c->ev, c->n, regexec(rx, s->u.str.s, 0, NULL, 0) == 0);
 }
 
 static const Value *b_string(Call *c)
 {
+    const Value *s = c->args[0];
+    if (s->kind == V_STRING && s->u.str.text_type == TY_STRING)
+        return s; /* already a plain string, which never changes */
+    if (s->kind == V_STRING) {
+        /* An address or a name as plain text: the same bytes. */
+        Value *v = (Value *)value_moved(ar(c), s, here(c));
+        v->u.str.text_type = TY_STRING;
+        return v;
+    }
     StrBuf b;
     sb_init(&b);
     if (c->args[0]->kind == V_SECRET || !value_to_text(c->args[0], &b)) {
@@ -634,7 +645,7 @@ static const Value *b_cidr_contains(Call *c)
     IpRange outer, inner;
     if (!as_range(c, 0, &outer) || !as_range(c, 1, &inner))
         return NULL;
-    return value_bool(ar(c), here(c), range_contains_range(outer, inner));
+    return eval_node_bool(c->ev, c->n, range_contains_range(outer, inner));
 }
 
 static const Value *b_cidr_overlaps(Call *c)
@@ -642,7 +653,7 @@ static const Value *b_cidr_overlaps(Call *c)
     IpRange a, b;
     if (!as_range(c, 0, &a) || !as_range(c, 1, &b))
         return NULL;
-    return value_bool(ar(c), here(c), range_overlaps(a, b));
+    return eval_node_bool(c->ev, c->n, range_overlaps(a, b));
 }
 
 static const Value *b_range_size(Call *c)
@@ -860,7 +871,9 @@ bool builtin_call(Eval *ev, const char *name, const Node *n, Env *env, const Typ
         builtin_arity_error(ev->diags, name, &b->sig, k, n->span);
         return true;
     }
-    const Value **args = arena_alloc(ev->ar, (k ? k : 1) * sizeof *args);
+    /* The arguments live as long as the call: no builtin keeps the array. */
+    const Value *few[8];
+    const Value **args = k <= 8 ? few : arena_alloc(ev->ar, k * sizeof *args);
     for (size_t i = 0; i < k; i++) {
         const Node *a = n->list.at[i];
         if (a->name.s) {

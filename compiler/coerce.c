@@ -400,15 +400,28 @@ static const Value *list(Eval *ev, const Value *v, const Type *t, const What *wh
         eval_type_error(ev, v, t, what_text(ev, what));
         return NULL;
     }
-    const Value **items = arena_alloc(ev->ar, (v->u.list.len ? v->u.list.len : 1) * sizeof *items);
+    size_t n = v->u.list.len;
+    const Value **items = NULL; /* made at the first element that changes */
     bool ok = true;
-    for (size_t i = 0; i < v->u.list.len; i++) {
+    for (size_t i = 0; i < n; i++) {
         const Value *x = v->u.list.items[i];
         What elem = {.kind = WHAT_ELEMENT, .of = what, .index = i};
-        items[i] = eval_already(x, t->elem) ? x : eval_coerce_as(ev, x, t->elem, &elem);
-        ok = ok && items[i];
+        const Value *c = eval_already(x, t->elem) ? x : eval_coerce_as(ev, x, t->elem, &elem);
+        if (!items && c != x)
+            items = arena_copy(ev->ar, v->u.list.items, n, i, sizeof *items);
+        if (items)
+            items[i] = c;
+        ok = ok && c;
     }
-    return ok ? value_list(ev->ar, v->at, items, v->u.list.len) : NULL;
+    if (!ok)
+        return NULL;
+    /* Nothing changed: the list itself (a partial one is copied, so that
+     * what follows counts it as it always has). */
+    if (!items && !v->u.list.partial)
+        return v;
+    if (!items)
+        items = arena_copy(ev->ar, v->u.list.items, n, n, sizeof *items);
+    return value_list(ev->ar, v->at, items, n);
 }
 
 static const Value *map(Eval *ev, const Value *v, const Type *t, const What *what)
@@ -418,15 +431,21 @@ static const Value *map(Eval *ev, const Value *v, const Type *t, const What *wha
         return NULL;
     }
     size_t n = v->u.obj.len;
-    const Value **vals = arena_alloc(ev->ar, (n ? n : 1) * sizeof *vals);
+    const Value **vals = NULL; /* made at the first value that changes */
     bool ok = true;
     for (size_t i = 0; i < n; i++) {
         const Value *x = v->u.obj.vals[i];
         What elem = {.kind = WHAT_KEY, .of = what, .name = v->u.obj.keys[i]};
-        vals[i] = eval_already(x, t->elem) ? x : eval_coerce_as(ev, x, t->elem, &elem);
-        ok = ok && vals[i];
+        const Value *c = eval_already(x, t->elem) ? x : eval_coerce_as(ev, x, t->elem, &elem);
+        if (!vals && c != x)
+            vals = arena_copy(ev->ar, v->u.obj.vals, n, i, sizeof *vals);
+        if (vals)
+            vals[i] = c;
+        ok = ok && c;
     }
-    return ok ? value_object(ev->ar, v->at, v->u.obj.keys, vals, n) : NULL;
+    if (!ok)
+        return NULL;
+    return vals ? value_object(ev->ar, v->at, v->u.obj.keys, vals, n) : v;
 }
 
 static const Value *record(Eval *ev, const Value *v, const Type *t, const What *what)

@@ -24,6 +24,10 @@ typedef struct Ctx {
     Span *origin;       /* ... and what in the site it comes from */
     size_t nat, capat;
     bool enabled;
+    /* The labels last completed, and what they became: the manifests of
+     * a loop mostly share theirs (a Tenant per person). */
+    const Value *labels_in, *labels_out;
+    const Value *scoped; /* cluster_scoped_kinds, once looked up */
 } Ctx;
 
 /* ---- attributes of the component itself ---- */
@@ -383,7 +387,9 @@ static bool type_ok(Eval *ev, const Value *obj, const char *api, const char *kin
 static bool cluster_scoped(Ctx *x, const char *kind)
 {
     bool found;
-    const Value *l = env_lookup(x->ev, x->ev->globals, "cluster_scoped_kinds", NULL, &found);
+    if (!x->scoped)
+        x->scoped = env_lookup(x->ev, x->ev->globals, "cluster_scoped_kinds", NULL, &found);
+    const Value *l = x->scoped;
     if (!l || l->kind != V_LIST)
         return false;
     for (size_t i = 0; i < l->u.list.len; i++)
@@ -407,6 +413,11 @@ static const Value *common_labels(Ctx *x, const Value *meta, Span at)
     Eval *ev = x->ev;
     const Value *labels = value_get(meta, "labels");
     if (!labels || labels->kind != V_OBJECT)
+        labels = NULL;
+    if (x->labels_out && x->labels_in == labels)
+        return x->labels_out;
+    x->labels_in = labels;
+    if (!labels)
         labels = value_object(ev->ar, at, NULL, NULL, 0);
     static const char *const keys[] = {"app.kubernetes.io/managed-by", "app.kubernetes.io/part-of",
                                        "app.kubernetes.io/component"};
@@ -415,6 +426,7 @@ static const Value *common_labels(Ctx *x, const Value *meta, Span at)
         if (!value_get(labels, keys[i]))
             labels = with_key(ev, labels, keys[i], value_string(ev->ar, at, vals[i],
                                                                 strlen(vals[i])));
+    x->labels_out = labels;
     return labels;
 }
 
@@ -629,7 +641,7 @@ ComponentList components_eval(Program *p)
         memset(c, 0, sizeof *c);
         c->decl = d;
         c->layer = "config";
-        Ctx x = {p, ev, c, {0}, NULL, NULL, 0, 0, true};
+        Ctx x = {p, ev, c, {0}, NULL, NULL, 0, 0, true, NULL, NULL, NULL};
         body(&x, &d->node->list, ev->root_env);
         if (!x.enabled)
             continue;

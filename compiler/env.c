@@ -53,6 +53,7 @@ Binding *env_bind_thunk(Eval *ev, Env *env, const char *name, Thunk fn, void *ct
 {
     Binding *b = add(ev, env, name);
     b->state = B_LAZY;
+    b->is_thunk = true;
     b->thunk = fn;
     b->thunk_ctx = ctx;
     b->expr = at;
@@ -102,7 +103,7 @@ const Value *binding_force(Eval *ev, Binding *b, const Node *at)
     }
     b->state = B_BUSY;
     const Value *v;
-    if (b->thunk) {
+    if (b->is_thunk) {
         v = b->thunk(ev, b->thunk_ctx);
     } else {
         v = eval_expr(ev, b->expr, b->in, b->type);
@@ -207,6 +208,14 @@ void vec_push(Eval *ev, ValueVec *v, const Value *x)
         v->cap = cap;
     }
     v->at[v->len++] = x;
+}
+
+void *arena_copy(Arena *ar, const void *at, size_t n, size_t k, size_t elem)
+{
+    void *p = arena_alloc(ar, (n ? n : 1) * elem);
+    if (k)
+        memcpy(p, at, k * elem);
+    return p;
 }
 
 const Value **vec_take(Eval *ev, ValueVec *v)

@@ -193,6 +193,8 @@ static const Value *string(Eval *ev, const Node *n, Env *env)
 
 static const Value *list(Eval *ev, const Node *n, Env *env, const Type *want)
 {
+    if (n->list.len == 0) /* `[]`: one for every evaluation of the node */
+        return n->memo[0] ? n->memo[0] : (((Node *)n)->memo[0] = value_list(ev->ar, n->span, NULL, 0));
     const Type *w = type_unopt(want);
     const Type *elem = w && w->kind == TY_LIST ? w->elem : NULL;
     const Value **items = arena_alloc(ev->ar, (n->list.len ? n->list.len : 1) * sizeof *items);
@@ -204,14 +206,15 @@ static const Value *list(Eval *ev, const Node *n, Env *env, const Type *want)
     return ok ? value_list(ev->ar, n->span, items, n->list.len) : NULL;
 }
 
-/* The bool n evaluates to, made once per node and outcome. */
-static const Value *node_bool(Eval *ev, const Node *n, bool b)
+const Value *eval_node_bool(Eval *ev, const Node *n, bool b)
 {
     Node *m = (Node *)n;
-    if (!m->memo[b])
+    if (!m->memo[b] || m->memo[b]->kind != V_BOOL)
         m->memo[b] = value_bool(ev->ar, n->span, b);
     return m->memo[b];
 }
+
+static const Value *node_bool(Eval *ev, const Node *n, bool b) { return eval_node_bool(ev, n, b); }
 
 const Value *eval_node_int(Eval *ev, const Node *n, int64_t i)
 {
@@ -631,6 +634,13 @@ static bool equal(const Value *a, const Value *b)
  * question and kept with the list (values never change). */
 static bool list_contains(Eval *ev, const Value *list, const Value *x)
 {
+    if (!list->u.list.index && list->u.list.scans < 4) {
+        ((Value *)list)->u.list.scans++;
+        for (size_t i = 0; i < list->u.list.len; i++)
+            if (equal(x, list->u.list.items[i]))
+                return true;
+        return false;
+    }
     if (!list->u.list.index) {
         HashIndex *idx = hidx_new(ev->ar, list->u.list.len);
         for (size_t i = 0; i < list->u.list.len; i++)

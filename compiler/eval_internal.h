@@ -13,19 +13,27 @@ typedef enum BindState { B_VALUE, B_LAZY, B_BUSY, B_FAILED } BindState;
  * nested blocks). */
 typedef const Value *(*Thunk)(Eval *ev, void *ctx);
 
+/* A frame holds one per name, and there is a frame per loop iteration
+ * and per record: the two ways of computing a lazy value share their
+ * room. */
 typedef struct Binding {
     const char *name;
     BindState state;
+    bool is_thunk;      /* computed by thunk(thunk_ctx), not by expr in in */
     const Value *val;   /* B_VALUE */
     const Node *expr;   /* what computes it (or, for a thunk, where it is written) */
-    Env *in;            /* where expr is evaluated */
-    const Type *type;   /* expected type, or NULL: the value is coerced to it */
+    union {
+        Env *in;            /* where expr is evaluated */
+        void *thunk_ctx;
+    };
+    union {
+        const Type *type;   /* expected type, or NULL: the value is coerced to it */
+        Thunk thunk;
+    };
     /* the record it is a field of, for messages ("`memory` of server
      * \"node-1\""), written only when a message needs it; NULL: the
      * binding's name alone */
     const char *owner;
-    Thunk thunk;        /* when set, computes the value instead of expr */
-    void *thunk_ctx;
 } Binding;
 
 struct Env {
@@ -210,6 +218,8 @@ static inline bool is_poison(const Value *v) { return v && v->kind == V_POISON; 
  * values are never changed (a count in a loop is mostly the same). n is
  * a node whose memo holds nothing else (a literal, a call). */
 const Value *eval_node_int(Eval *ev, const Node *n, int64_t i);
+/* The bool b at n, made once per node and outcome (memo[b]). */
+const Value *eval_node_bool(Eval *ev, const Node *n, bool b);
 
 /* Lists under construction. A list ends in vec_take (its items at their
  * exact size: a Value's list) or vec_free (a scratch list); either gives
@@ -222,6 +232,9 @@ void vec_push(Eval *ev, ValueVec *v, const Value *x);
 /* The items (never NULL); len stays, and the vector may not grow again. */
 const Value **vec_take(Eval *ev, ValueVec *v);
 void vec_free(Eval *ev, ValueVec *v);
+/* An array of n elements of elem bytes in the arena (never NULL), its
+ * first k copied from at, the rest zero. */
+void *arena_copy(Arena *ar, const void *at, size_t n, size_t k, size_t elem);
 
 /* Quantity dimension of a type (bytes, cpu, duration); false otherwise. */
 bool type_dim(const Type *t, QDim *out);

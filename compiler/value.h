@@ -67,8 +67,11 @@ struct Value {
             /* elements that failed (and were reported) were left out: a
              * sum or a count of it would be wrong, so those give up */
             bool partial;
-            /* the items by hash, built by the first `in` of a long list
-             * (a cache: the list itself never changes) */
+            /* the items by hash, built by the fifth `in` of a long list
+             * (a cache: the list itself never changes); the first four
+             * scan it, as a list asked a few times is cheaper to read than
+             * to index, and four scans more keep it linear */
+            uint8_t scans;
             const struct HashIndex *index;
         } list;
         struct {
