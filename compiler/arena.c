@@ -18,7 +18,7 @@ struct ArenaBlock {
 /* Blocks start small (most arenas hold a few files) and double up to
  * ARENA_BLOCK_MAX, so that a large site is a few dozen blocks whose pages
  * can be huge ones: at a university's size the evaluation is bound by
- * memory latency, and 4 KiB pages cost a TLB miss per value read. */
+ * memory latency, and over 4 KiB pages most value reads miss the TLB. */
 enum {
     ARENA_BLOCK = 64 * 1024,
     ARENA_BLOCK_MAX = 32 * 1024 * 1024,

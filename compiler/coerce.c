@@ -394,6 +394,28 @@ bool eval_already(const Value *v, const Type *t)
     }
 }
 
+/* Coerces each of n values (a list's items or a map's values, keys NULL
+ * for a list) to elem. *out is NULL when none changed, else a new array;
+ * false if one failed. */
+static bool each_coerced(Eval *ev, const Value *const *in, const char *const *keys, size_t n,
+                         const Type *elem, const What *what, const Value ***out)
+{
+    const Value **changed = NULL; /* made at the first value that changes */
+    bool ok = true;
+    for (size_t i = 0; i < n; i++) {
+        What w = keys ? (What){.kind = WHAT_KEY, .of = what, .name = keys[i]}
+                      : (What){.kind = WHAT_ELEMENT, .of = what, .index = i};
+        const Value *c = eval_already(in[i], elem) ? in[i] : eval_coerce_as(ev, in[i], elem, &w);
+        if (!changed && c != in[i])
+            changed = arena_copy(ev->ar, in, n, i, sizeof *changed);
+        if (changed)
+            changed[i] = c;
+        ok = ok && c;
+    }
+    *out = changed;
+    return ok;
+}
+
 static const Value *list(Eval *ev, const Value *v, const Type *t, const What *what)
 {
     if (v->kind != V_LIST) {
@@ -401,19 +423,8 @@ static const Value *list(Eval *ev, const Value *v, const Type *t, const What *wh
         return NULL;
     }
     size_t n = v->u.list.len;
-    const Value **items = NULL; /* made at the first element that changes */
-    bool ok = true;
-    for (size_t i = 0; i < n; i++) {
-        const Value *x = v->u.list.items[i];
-        What elem = {.kind = WHAT_ELEMENT, .of = what, .index = i};
-        const Value *c = eval_already(x, t->elem) ? x : eval_coerce_as(ev, x, t->elem, &elem);
-        if (!items && c != x)
-            items = arena_copy(ev->ar, v->u.list.items, n, i, sizeof *items);
-        if (items)
-            items[i] = c;
-        ok = ok && c;
-    }
-    if (!ok)
+    const Value **items;
+    if (!each_coerced(ev, v->u.list.items, NULL, n, t->elem, what, &items))
         return NULL;
     /* Nothing changed: the list itself (a partial one is copied, so that
      * what follows counts it as it always has). */
@@ -430,22 +441,10 @@ static const Value *map(Eval *ev, const Value *v, const Type *t, const What *wha
         eval_type_error(ev, v, t, what_text(ev, what));
         return NULL;
     }
-    size_t n = v->u.obj.len;
-    const Value **vals = NULL; /* made at the first value that changes */
-    bool ok = true;
-    for (size_t i = 0; i < n; i++) {
-        const Value *x = v->u.obj.vals[i];
-        What elem = {.kind = WHAT_KEY, .of = what, .name = v->u.obj.keys[i]};
-        const Value *c = eval_already(x, t->elem) ? x : eval_coerce_as(ev, x, t->elem, &elem);
-        if (!vals && c != x)
-            vals = arena_copy(ev->ar, v->u.obj.vals, n, i, sizeof *vals);
-        if (vals)
-            vals[i] = c;
-        ok = ok && c;
-    }
-    if (!ok)
+    const Value **vals;
+    if (!each_coerced(ev, v->u.obj.vals, v->u.obj.keys, v->u.obj.len, t->elem, what, &vals))
         return NULL;
-    return vals ? value_object(ev->ar, v->at, v->u.obj.keys, vals, n) : v;
+    return vals ? value_object(ev->ar, v->at, v->u.obj.keys, vals, v->u.obj.len) : v;
 }
 
 static const Value *record(Eval *ev, const Value *v, const Type *t, const What *what)

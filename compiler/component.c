@@ -306,46 +306,38 @@ static void body(Ctx *x, const NodeList *items, Env *outer)
 static const Value *without_nulls(Eval *ev, const Value *v)
 {
     if (v->kind == V_LIST) {
-        size_t n = v->u.list.len, i = 0;
-        const Value *first = NULL;
-        for (; i < n && (first = without_nulls(ev, v->u.list.items[i])) == v->u.list.items[i]; i++)
-            ;
-        if (i == n)
-            return v;
-        const Value **items = arena_alloc(ev->ar, n * sizeof *items);
-        memcpy(items, v->u.list.items, i * sizeof *items);
-        items[i] = first;
-        for (size_t j = i + 1; j < n; j++)
-            items[j] = without_nulls(ev, v->u.list.items[j]);
-        return value_list(ev->ar, v->at, items, n);
+        size_t n = v->u.list.len;
+        const Value **items = NULL; /* made at the first item that changes */
+        for (size_t i = 0; i < n; i++) {
+            const Value *x = without_nulls(ev, v->u.list.items[i]);
+            if (!items && x != v->u.list.items[i])
+                items = arena_copy(ev->ar, v->u.list.items, n, i, sizeof *items);
+            if (items)
+                items[i] = x;
+        }
+        return items ? value_list(ev->ar, v->at, items, n) : v;
     }
     if (v->kind != V_OBJECT && v->kind != V_RECORD)
         return v;
-    size_t n = v->u.obj.len, i = 0;
-    const Value *first = NULL;
-    for (; i < n; i++) {
+    size_t n = v->u.obj.len, k = 0;
+    const char **keys = NULL; /* made at the first attribute that changes */
+    const Value **vals = NULL;
+    for (size_t i = 0; i < n; i++) {
         const Value *x = v->u.obj.vals[i];
-        if (x->kind == V_NULL || (first = without_nulls(ev, x)) != x)
-            break;
+        const Value *y = x->kind == V_NULL ? NULL : without_nulls(ev, x);
+        if (!vals && y != x) {
+            keys = arena_copy(ev->ar, v->u.obj.keys, n, i, sizeof *keys);
+            vals = arena_copy(ev->ar, v->u.obj.vals, n, i, sizeof *vals);
+            k = i;
+        }
+        if (vals && y) {
+            keys[k] = v->u.obj.keys[i];
+            vals[k++] = y;
+        }
     }
-    if (i == n && v->kind == V_OBJECT)
-        return v;
-    const char **keys = arena_alloc(ev->ar, (n ? n : 1) * sizeof *keys);
-    const Value **vals = arena_alloc(ev->ar, (n ? n : 1) * sizeof *vals);
-    memcpy(keys, v->u.obj.keys, i * sizeof *keys);
-    memcpy(vals, v->u.obj.vals, i * sizeof *vals);
-    size_t k = i;
-    if (i < n && v->u.obj.vals[i]->kind != V_NULL) {
-        keys[k] = v->u.obj.keys[i];
-        vals[k++] = first;
-    }
-    for (size_t j = i + 1; j < n; j++) {
-        if (v->u.obj.vals[j]->kind == V_NULL)
-            continue;
-        keys[k] = v->u.obj.keys[j];
-        vals[k++] = without_nulls(ev, v->u.obj.vals[j]);
-    }
-    return value_object(ev->ar, v->at, keys, vals, k);
+    if (vals)
+        return value_object(ev->ar, v->at, keys, vals, k);
+    return v->kind == V_OBJECT ? v : value_object(ev->ar, v->at, v->u.obj.keys, v->u.obj.vals, n);
 }
 
 /* A copy of obj with key set to v: replaced in place, or added last. */
