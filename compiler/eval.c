@@ -214,7 +214,6 @@ const Value *eval_node_bool(Eval *ev, const Node *n, bool b)
     return m->memo[b];
 }
 
-static const Value *node_bool(Eval *ev, const Node *n, bool b) { return eval_node_bool(ev, n, b); }
 
 const Value *eval_node_int(Eval *ev, const Node *n, int64_t i)
 {
@@ -672,13 +671,13 @@ static const Value *membership(Eval *ev, const Node *n, const Value *x, const Va
                    value_kind_name(in));
         return NULL;
     }
-    return node_bool(ev, n, r);
+    return eval_node_bool(ev, n, r);
 }
 
 static const Value *compare(Eval *ev, const Node *n, const Value *a, const Value *b)
 {
     if (n->op == OP_EQ || n->op == OP_NE)
-        return node_bool(ev, n, equal(a, b) == (n->op == OP_EQ));
+        return eval_node_bool(ev, n, equal(a, b) == (n->op == OP_EQ));
     int c;
     if (!value_compare(a, b, &c)) {
         eval_error(ev, "E0202", n->span, "cannot order %s and %s", value_kind_name(a),
@@ -686,7 +685,7 @@ static const Value *compare(Eval *ev, const Node *n, const Value *a, const Value
         return NULL;
     }
     bool r = n->op == OP_LT ? c < 0 : n->op == OP_LE ? c <= 0 : n->op == OP_GT ? c > 0 : c >= 0;
-    return node_bool(ev, n, r);
+    return eval_node_bool(ev, n, r);
 }
 
 const Value *eval_bool(Eval *ev, const Node *n, Env *env, const char *what)
@@ -705,9 +704,9 @@ static const Value *logic(Eval *ev, const Node *n, Env *env)
     if (!a)
         return NULL;
     if (a->u.b == (n->op == OP_OR))
-        return node_bool(ev, n, a->u.b);
+        return eval_node_bool(ev, n, a->u.b);
     const Value *b = eval_bool(ev, n->b, env, op_spelling(n->op));
-    return b ? node_bool(ev, n, b->u.b) : NULL;
+    return b ? eval_node_bool(ev, n, b->u.b) : NULL;
 }
 
 static bool plain_number(const Node *n)
@@ -760,7 +759,7 @@ static const Value *unary(Eval *ev, const Node *n, Env *env, const Type *want)
 {
     if (n->op == OP_NOT) {
         const Value *v = eval_bool(ev, n->a, env, "`!`");
-        return v ? node_bool(ev, n, !v->u.b) : NULL;
+        return v ? eval_node_bool(ev, n, !v->u.b) : NULL;
     }
     const Value *v = eval_expr(ev, n->a, env, want);
     if (!v)
@@ -792,7 +791,7 @@ static const Value *is(Eval *ev, const Node *n, Env *env)
     if (!v)
         return NULL;
     if (v->kind == V_NULL)
-        return node_bool(ev, n, false);
+        return eval_node_bool(ev, n, false);
     const Decl *var = variant_of(v);
     if (!var) {
         eval_error(ev, "E0202", n->a->span, "`is` tests a union's variant, not %s",
@@ -804,7 +803,7 @@ static const Value *is(Eval *ev, const Node *n, Env *env)
                    n->name.s);
         return NULL;
     }
-    return node_bool(ev, n, strcmp(var->name, n->name.s) == 0);
+    return eval_node_bool(ev, n, strcmp(var->name, n->name.s) == 0);
 }
 
 static const Value *variant(Eval *ev, const Node *n, Env *env, const Type *want)
@@ -920,7 +919,7 @@ static const Value *dispatch(Eval *ev, const Node *n, Env *env, const Type *want
 {
     switch (n->kind) {
     case N_NULL: return n->memo[0] ? n->memo[0] : (((Node *)n)->memo[0] = value_null(ev->ar, n->span));
-    case N_BOOL: return node_bool(ev, n, n->flag);
+    case N_BOOL: return eval_node_bool(ev, n, n->flag);
     case N_INT: case N_FLOAT: return number(ev, n, want);
     case N_QUANTITY: return quantity(ev, n, want);
     case N_STRING: return string(ev, n, env);
