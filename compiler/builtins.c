@@ -380,7 +380,9 @@ static const Value *keys_or_values(Call *c, bool keys)
     size_t n = o->u.obj.len;
     const Value **items = arena_alloc(ar(c), (n ? n : 1) * sizeof *items);
     for (size_t i = 0; i < n; i++)
-        items[i] = keys ? str(c, o->u.obj.keys[i], strlen(o->u.obj.keys[i])) : o->u.obj.vals[i];
+        items[i] = keys ? value_string_ref(ar(c), here(c), o->u.obj.keys[i],
+                                           strlen(o->u.obj.keys[i]))
+                        : o->u.obj.vals[i];
     return value_list(ar(c), here(c), items, n);
 }
 
@@ -413,14 +415,20 @@ static const Value *change_case(Call *c, bool upper)
     const Value *s = c->args[0];
     if (!is_text(s))
         return fail_arg(c, 0, "a string");
+    /* Nothing to change (addresses mostly are lowercase already): the
+     * argument itself, as values are never changed; remembered, as a
+     * person's address is lowered by several checks. */
+    uint8_t none = upper ? STR_NO_LOWER : STR_NO_UPPER;
+    if (s->u.str.cases & none)
+        return s;
     size_t i = 0;
     for (; i < s->u.str.len; i++)
         if (ascii_case(s->u.str.s[i], upper) != s->u.str.s[i])
             break;
-    /* Nothing to change (addresses mostly are lowercase already): the
-     * argument itself, as values are never changed. */
-    if (i == s->u.str.len)
+    if (i == s->u.str.len) {
+        ((Value *)s)->u.str.cases |= none;
         return s;
+    }
     char *out = arena_strndup(ar(c), s->u.str.s, s->u.str.len);
     for (; i < s->u.str.len; i++)
         out[i] = ascii_case(out[i], upper);

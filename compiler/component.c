@@ -499,8 +499,13 @@ void manifest_identity(const Manifest *m, StrBuf *out)
         kind = "SealedSecret";
     }
     const char *slash = strchr(api, '/');
-    sb_printf(out, "%.*s/%s/%s/%s", slash ? (int)(slash - api) : 0, api, kind,
-              m->ns ? m->ns : "", m->name);
+    sb_putn(out, api, slash ? (size_t)(slash - api) : 0);
+    sb_putc(out, '/');
+    sb_puts(out, kind);
+    sb_putc(out, '/');
+    sb_puts(out, m->ns ? m->ns : "");
+    sb_putc(out, '/');
+    sb_puts(out, m->name);
 }
 
 static char *identity(Eval *ev, const Manifest *m)

@@ -172,12 +172,15 @@ static bool csv_field(Csv *c, const Value **out, bool *end_of_row)
             sb_free(&b);
             return false;
         }
+        *out = value_string(c->ev->ar, source_span(c->src, start, c->i), b.data ? b.data : "",
+                            b.len);
+        sb_free(&b);
     } else {
+        /* Unquoted: the field is the text itself, copied once. */
         while (c->i < n && t[c->i] != ',' && t[c->i] != '\n' && t[c->i] != '\r')
-            sb_putc(&b, t[c->i++]);
+            c->i++;
+        *out = value_string(c->ev->ar, source_span(c->src, start, c->i), t + start, c->i - start);
     }
-    *out = value_string(c->ev->ar, source_span(c->src, start, c->i), b.data ? b.data : "", b.len);
-    sb_free(&b);
     if (c->i < n && t[c->i] == ',') {
         c->i++;
         *end_of_row = false;

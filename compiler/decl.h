@@ -56,6 +56,10 @@ struct Decl {
     /* D_CHECK: the static check found an error in its body, which running
      * it would report again (set by typecheck.c) */
     bool ill_typed;
+    /* D_SCHEMA and D_VARIANT: the field names in order, and their hash
+     * index, shared by every record of the schema (made by the first) */
+    const char **field_names;
+    const struct HashIndex *field_index;
 };
 
 typedef struct DeclTable {

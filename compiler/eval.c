@@ -302,7 +302,7 @@ static bool loop_from(Eval *ev, Loop *lp, uint32_t i, Env *env)
             const Value *val = src->u.obj.vals[j];
             if (second)
                 ok = step(ev, lp, i, env, first,
-                          value_string(ev->ar, val->at, key, strlen(key)), second, val);
+                          value_string_ref(ev->ar, val->at, key, strlen(key)), second, val);
             else
                 ok = step(ev, lp, i, env, first, val, NULL, NULL);
         }
@@ -499,7 +499,7 @@ static const Value *index_of(Eval *ev, const Node *n, Env *env)
         return o->u.list.items[k->u.i];
     }
     if ((o->kind == V_OBJECT || o->kind == V_RECORD) && k->kind == V_STRING) {
-        const Value *v = value_get(o, k->u.str.s);
+        const Value *v = value_get_str(o, k);
         if (!v)
             eval_error(ev, "E0215", n->b->span, "no key \"%s\"", k->u.str.s);
         return v;
@@ -663,7 +663,7 @@ static const Value *membership(Eval *ev, const Node *n, const Value *x, const Va
         for (size_t i = 0; i < in->u.list.len && !r; i++)
             r = equal(x, in->u.list.items[i]);
     } else if ((in->kind == V_OBJECT || in->kind == V_RECORD) && x->kind == V_STRING) {
-        r = value_get(in, x->u.str.s) != NULL;
+        r = value_get_str(in, x) != NULL;
     } else if (in->kind == V_STRING && x->kind == V_STRING) {
         r = x->u.str.len == 0 || strstr(in->u.str.s, x->u.str.s) != NULL;
     } else {

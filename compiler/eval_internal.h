@@ -80,6 +80,11 @@ struct Eval {
     RegexCache regexes; /* every pattern matched so far, compiled */
     /* Per root field, its blocks by label (record_find_labelled). */
     const struct HashIndex **label_index;
+    /* The root fields that hold blocks of label_schema, the schema looked
+     * up last: a roster asks for one person after another. */
+    const Decl *label_schema;
+    uint32_t label_nfields;
+    uint32_t label_fields[4];
     bool too_deep;      /* E0221 reported: do not repeat it */
     /* A step or memory limit was crossed (E0223, E0224): every further
      * evaluation fails at once, so that the site unwinds quickly. */

@@ -4,14 +4,33 @@
 
 #include "value.h"
 
+/* One multiply and shift per 8 bytes: keys are names and addresses of a
+ * few dozen bytes, hashed at every lookup, and a byte at a time was a
+ * visible part of evaluating a large site. Hashes live only in memory
+ * (nothing is ordered by them), so the byte order of the loads does not
+ * matter. */
+static uint64_t mix_word(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 29);
+}
+
 uint64_t hash_bytes(const void *p, size_t n)
 {
-    /* FNV-1a, then a final mix so that the low bits, which pick the slot,
-     * depend on every byte. */
     const unsigned char *b = p;
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ b[i]) * 1099511628211ull;
+    uint64_t h = 0xcbf29ce484222325ull ^ n;
+    for (; n >= 8; b += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, b, 8);
+        h = mix_word(h, w);
+    }
+    if (n) {
+        uint64_t w = 0;
+        memcpy(&w, b, n);
+        h = mix_word(h, w);
+    }
+    /* a final mix, so that the low bits, which pick the slot, depend on
+     * every byte */
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdull;
     h ^= h >> 33;
@@ -25,7 +44,10 @@ static uint64_t mix(uint64_t a, uint64_t b) { return hash_bytes((uint64_t[]){a, 
 uint64_t value_hash(const Value *v)
 {
     switch (v->kind) {
-    case V_STRING: return hash_bytes(v->u.str.s, v->u.str.len);
+    case V_STRING:
+        if (!v->u.str.hash)
+            ((Value *)v)->u.str.hash = hash_bytes(v->u.str.s, v->u.str.len);
+        return v->u.str.hash;
     case V_ENUM: return hash_string(v->u.en.decl->members[v->u.en.index].name);
     case V_INT: {
         double d = (double)v->u.i;
@@ -109,14 +131,20 @@ HashIndex *hidx_of_strings(Arena *ar, const char *const *keys, size_t n)
     return x;
 }
 
-int64_t hidx_find_string(const HashIndex *x, const char *const *keys, const char *key)
+int64_t hidx_find_str(const HashIndex *x, const char *const *keys, const char *key, size_t len,
+                      uint64_t h)
 {
-    uint64_t h = hash_string(key);
     uint32_t cursor = 0;
     int64_t best = -1;
     /* The first of equal keys, as a scan would find it. */
     for (int64_t i; (i = hidx_next(x, h, &cursor)) >= 0;)
-        if (strcmp(keys[i], key) == 0 && (best < 0 || i < best))
+        if ((best < 0 || i < best) && strlen(keys[i]) == len && memcmp(keys[i], key, len) == 0)
             best = i;
     return best;
+}
+
+int64_t hidx_find_string(const HashIndex *x, const char *const *keys, const char *key)
+{
+    size_t len = strlen(key);
+    return hidx_find_str(x, keys, key, len, hash_bytes(key, len));
 }

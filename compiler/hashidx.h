@@ -48,5 +48,8 @@ int64_t hidx_next(const HashIndex *x, uint64_t h, uint32_t *cursor);
 HashIndex *hidx_of_strings(Arena *ar, const char *const *keys, size_t n);
 /* The position of key among the keys x indexes, or -1. */
 int64_t hidx_find_string(const HashIndex *x, const char *const *keys, const char *key);
+/* The same for key[0..len), whose hash_bytes is h. */
+int64_t hidx_find_str(const HashIndex *x, const char *const *keys, const char *key, size_t len,
+                      uint64_t h);
 
 #endif

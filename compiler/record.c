@@ -461,14 +461,21 @@ static Rec *begin(Eval *ev, const Decl *schema, const NodeList *items, Env *env,
 static const Value *finish(Eval *ev, Rec *r)
 {
     size_t n = r->schema->nfields;
-    const char **keys = arena_alloc(ev->ar, (n ? n : 1) * sizeof *keys);
+    /* The schema is the library's, and lives as long as the build. */
+    Decl *schema = (Decl *)r->schema;
+    if (!schema->field_names) {
+        const char **keys = arena_alloc(ev->ar, (n ? n : 1) * sizeof *keys);
+        for (size_t i = 0; i < n; i++)
+            keys[i] = schema->fields[i].name;
+        schema->field_names = keys;
+    }
     const Value **vals = arena_alloc(ev->ar, (n ? n : 1) * sizeof *vals);
     for (size_t i = 0; i < n; i++) {
-        keys[i] = r->schema->fields[i].name;
         const Value *v = binding_force(ev, &r->renv->b[i], NULL);
         vals[i] = v ? v : eval_poison(ev, r->at);
     }
-    Value *rec = (Value *)value_object(ev->ar, r->at, keys, vals, n);
+    Value *rec = (Value *)value_object_shared(ev->ar, r->at, schema->field_names, vals, n,
+                                              &schema->field_index);
     rec->kind = V_RECORD;
     rec->u.obj.decl = r->schema;
     if (r->schema->label >= 0 && vals[r->schema->label]->kind == V_STRING)
@@ -511,29 +518,68 @@ static const HashIndex *labels_of(Eval *ev, size_t i, const Value *v)
     return ev->label_index[i];
 }
 
+/* Whether root field i holds blocks of schema. */
+static bool holds_blocks_of(const Eval *ev, size_t i, const Decl *schema)
+{
+    const Type *e = elem_of(ev->root->fields[i].type);
+    return e->kind == TY_RECORD && e->decl == schema;
+}
+
+/* Remembers which root fields hold blocks of schema, when they are few. */
+static bool remember_fields(Eval *ev, const Decl *schema)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < ev->root->nfields; i++) {
+        if (!holds_blocks_of(ev, i, schema))
+            continue;
+        if (n == sizeof ev->label_fields / sizeof ev->label_fields[0])
+            return false;
+        ev->label_fields[n++] = (uint32_t)i;
+    }
+    ev->label_schema = schema;
+    ev->label_nfields = n;
+    return true;
+}
+
+/* The block with label in root field i, or NULL. */
+static const Value *labelled_in(Eval *ev, size_t i, const char *label, uint64_t h)
+{
+    const Value *v = binding_force(ev, &ev->root_env->b[i], NULL);
+    if (!v || is_poison(v))
+        return NULL;
+    const HashIndex *x = labels_of(ev, i, v);
+    uint32_t cursor = 0;
+    int64_t first = -1;
+    /* The first block with the label, as a scan would find it. */
+    for (int64_t j; (j = hidx_next(x, h, &cursor)) >= 0;) {
+        const Value *r = v->kind == V_LIST ? v->u.list.items[j] : v;
+        if ((first < 0 || j < first) && strcmp(r->u.obj.label, label) == 0)
+            first = j;
+    }
+    if (first < 0)
+        return NULL;
+    return v->kind == V_LIST ? v->u.list.items[first] : v;
+}
+
 const Value *record_find_labelled(Eval *ev, const Decl *schema, const char *label)
 {
     if (!ev->root_env)
         return NULL;
     uint64_t h = hash_string(label);
-    for (size_t i = 0; i < ev->root->nfields; i++) {
-        const Type *e = elem_of(ev->root->fields[i].type);
-        if (e->kind != TY_RECORD || e->decl != schema)
-            continue;
-        const Value *v = binding_force(ev, &ev->root_env->b[i], NULL);
-        if (!v || is_poison(v))
-            continue;
-        const HashIndex *x = labels_of(ev, i, v);
-        uint32_t cursor = 0;
-        int64_t first = -1;
-        /* The first block with the label, as a scan would find it. */
-        for (int64_t j; (j = hidx_next(x, h, &cursor)) >= 0;) {
-            const Value *r = v->kind == V_LIST ? v->u.list.items[j] : v;
-            if (strcmp(r->u.obj.label, label) == 0 && (first < 0 || j < first))
-                first = j;
+    if (ev->label_schema == schema || remember_fields(ev, schema)) {
+        for (uint32_t k = 0; k < ev->label_nfields; k++) {
+            const Value *r = labelled_in(ev, ev->label_fields[k], label, h);
+            if (r)
+                return r;
         }
-        if (first >= 0)
-            return v->kind == V_LIST ? v->u.list.items[first] : v;
+        return NULL;
+    }
+    for (size_t i = 0; i < ev->root->nfields; i++) {
+        if (!holds_blocks_of(ev, i, schema))
+            continue;
+        const Value *r = labelled_in(ev, i, label, h);
+        if (r)
+            return r;
     }
     return NULL;
 }

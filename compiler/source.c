@@ -33,6 +33,7 @@ static Source *make_source(const char *path, char *text, size_t len)
     s->text = text;
     s->len = len;
     s->id = 0;
+    s->last_line = 0;
     index_lines(s);
     return s;
 }
@@ -185,6 +186,10 @@ void source_free(Source *s)
 
 static size_t line_index(const Source *s, size_t offset)
 {
+    size_t last = s->last_line;
+    if (last < s->nlines && s->lines[last] <= offset &&
+        (last + 1 == s->nlines || offset < s->lines[last + 1]))
+        return last;
     size_t lo = 0, hi = s->nlines;
     while (hi - lo > 1) {
         size_t mid = lo + (hi - lo) / 2;
@@ -201,6 +206,7 @@ void source_position(const Source *s, size_t offset, uint32_t *line, uint32_t *c
     if (offset > s->len)
         offset = s->len;
     size_t li = line_index(s, offset);
+    ((Source *)s)->last_line = li;
     size_t from = s->lines[li];
     /* A byte order mark that starts the file is not text: the scanner
      * skips it, and columns on the first line count from after it. */

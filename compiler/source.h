@@ -20,6 +20,10 @@ typedef struct Source {
     size_t *lines;     /* byte offset of each line start */
     size_t nlines;
     unsigned id;       /* set by the caller: diagnostics sort by it */
+    /* the line of the last position asked for: data files are read
+     * front to back, a span for every field (a cache, written through
+     * const by source_position) */
+    size_t last_line;
 } Source;
 
 typedef struct Span {

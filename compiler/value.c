@@ -49,6 +49,15 @@ const Value *value_string(Arena *ar, Span at, const char *s, size_t len)
     return v;
 }
 
+const Value *value_string_ref(Arena *ar, Span at, const char *s, size_t len)
+{
+    Value *v = new_value(ar, V_STRING, at);
+    v->u.str.s = s;
+    v->u.str.len = len;
+    v->u.str.text_type = TY_STRING;
+    return v;
+}
+
 const Value *value_quantity(Arena *ar, Span at, QDim dim, int64_t q)
 {
     Value *v = new_value(ar, V_QUANTITY, at);
@@ -115,6 +124,20 @@ const Value *value_object(Arena *ar, Span at, const char **keys, const Value **v
     return v;
 }
 
+const Value *value_object_shared(Arena *ar, Span at, const char **keys, const Value **vals,
+                                 size_t len, const HashIndex **index)
+{
+    vals = never_null(ar, vals, sizeof *vals);
+    Value *v = new_value(ar, V_OBJECT, at);
+    v->u.obj.keys = keys;
+    v->u.obj.vals = vals;
+    v->u.obj.len = len;
+    if (len >= HASHIDX_MIN && !*index)
+        *index = hidx_of_strings(ar, keys, len);
+    v->u.obj.index = len >= HASHIDX_MIN ? *index : NULL;
+    return v;
+}
+
 const Value *value_moved(Arena *ar, const Value *v, Span at)
 {
     Value *c = arena_alloc(ar, sizeof *c);
@@ -135,6 +158,18 @@ const Value *value_get(const Value *obj, const char *key)
         if (strcmp(obj->u.obj.keys[i], key) == 0)
             return obj->u.obj.vals[i];
     return NULL;
+}
+
+const Value *value_get_str(const Value *obj, const Value *key)
+{
+    if (obj->kind != V_OBJECT && obj->kind != V_RECORD)
+        return NULL;
+    if (obj->u.obj.index) {
+        int64_t i = hidx_find_str(obj->u.obj.index, obj->u.obj.keys, key->u.str.s,
+                                  key->u.str.len, value_hash(key));
+        return i < 0 ? NULL : obj->u.obj.vals[i];
+    }
+    return value_get(obj, key->u.str.s);
 }
 
 bool value_truthy(const Value *v) { return v->kind == V_BOOL && v->u.b; }
@@ -406,7 +441,12 @@ const Value *value_with_key(Arena *ar, const Value *obj, const char *key, const 
     size_t i = 0;
     while (i < n && strcmp(keys[i], key) != 0)
         i++;
-    keys[i] = key;
     vals[i] = v;
-    return value_object(ar, obj->at, keys, vals, i == n ? n + 1 : n);
+    if (i < n) {
+        /* Same keys: the object's own, and its index. */
+        const HashIndex *index = obj->u.obj.index;
+        return value_object_shared(ar, obj->at, obj->u.obj.keys, vals, n, &index);
+    }
+    keys[i] = key;
+    return value_object(ar, obj->at, keys, vals, n + 1);
 }

@@ -53,6 +53,12 @@ struct Value {
             const char *s;
             size_t len;
             TypeKind text_type; /* TY_STRING, or the scalar it was checked as */
+            /* Caches, written through const by value_str_hash and the
+             * case builtins (the text never changes): the hash, 0 until
+             * computed; STR_NO_UPPER/STR_NO_LOWER once the text is known
+             * to hold no ASCII capital/small letter. */
+            uint64_t hash;
+            uint8_t cases;
         } str;
         struct {
             QDim dim;
@@ -98,6 +104,9 @@ const Value *value_int(Arena *ar, Span at, int64_t i);
 const Value *value_float(Arena *ar, Span at, double f);
 /* Copies s[0..len) into the arena. */
 const Value *value_string(Arena *ar, Span at, const char *s, size_t len);
+/* The same without the copy, for text that lives as long as the build
+ * and never changes (an object's key): s[len] must be its NUL. */
+const Value *value_string_ref(Arena *ar, Span at, const char *s, size_t len);
 const Value *value_quantity(Arena *ar, Span at, QDim dim, int64_t v);
 const Value *value_ip(Arena *ar, Span at, IpAddr ip);
 const Value *value_cidr(Arena *ar, Span at, Cidr c);
@@ -106,6 +115,11 @@ const Value *value_enum(Arena *ar, Span at, const Decl *e, int index);
 /* Takes ownership of items (arena memory). */
 const Value *value_list(Arena *ar, Span at, const Value **items, size_t len);
 const Value *value_object(Arena *ar, Span at, const char **keys, const Value **vals, size_t len);
+/* An object over keys that other objects share (never changed, like a
+ * schema's field names); *index is their hash index, made here when the
+ * keys are many and it is still NULL. */
+const Value *value_object_shared(Arena *ar, Span at, const char **keys, const Value **vals,
+                                 size_t len, const struct HashIndex **index);
 /* value_object_of(ar, at, "k1", v1, "k2", v2, ..., NULL): an object of at
  * most 32 keys (more aborts), in that order; a NULL value leaves its key
  * out. */
@@ -115,8 +129,13 @@ const Value *value_with_key(Arena *ar, const Value *obj, const char *key, const 
 /* A copy of v that points at another place. */
 const Value *value_moved(Arena *ar, const Value *v, Span at);
 
+enum { STR_NO_UPPER = 1, STR_NO_LOWER = 2 };
+
 /* The value of key in an object or record, or NULL. */
 const Value *value_get(const Value *obj, const char *key);
+/* The same for a key given as a string value: its length and hash are
+ * known, so a long object is searched without measuring the key. */
+const Value *value_get_str(const Value *obj, const Value *key);
 bool value_truthy(const Value *v);
 /* Structural equality; records by identity of their label and fields. */
 bool value_equal(const Value *a, const Value *b);
