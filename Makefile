@@ -16,7 +16,7 @@
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 SANITIZE ?=
-PKGS     := yaml-0.1 openssl libgit2
+PKGS     := yaml-0.1 openssl libgit2 zlib
 TEST_PKGS := cmocka
 
 ifeq ($(SANITIZE),1)
@@ -29,7 +29,7 @@ endif
 
 # pkg-config runs when a recipe needs the flags, i.e. after `deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -pthread
 WARN     := -std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror
 CPPFLAGS := -Icompiler -I$(BUILD)/gen
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(CPPFLAGS) $(PKG_CFLAGS)

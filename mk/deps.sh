@@ -15,6 +15,7 @@ need "command -v make" make
 need "pkg-config --exists yaml-0.1" libyaml-dev
 need "pkg-config --exists openssl" libssl-dev
 need "pkg-config --exists libgit2" libgit2-dev
+need "pkg-config --exists zlib" zlib1g-dev
 need "pkg-config --exists cmocka" libcmocka-dev
 # The test suite reads JSON output with python3; python3-yaml,
 # python3-jsonschema, python3-cryptography and kubectl are optional there
