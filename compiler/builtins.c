@@ -369,7 +369,8 @@ static const Value *b_group_by(Call *c)
     const Value **vals = arena_alloc(ar(c), (ngroups ? ngroups : 1) * sizeof *vals);
     for (size_t g = 0; g < ngroups; g++)
         vals[g] = value_list(ar(c), here(c), items[g], count[g]);
-    return value_object(ar(c), here(c), keys, vals, ngroups);
+    const HashIndex *index = x; /* the groups' keys, in their places */
+    return value_object_shared(ar(c), here(c), keys, vals, ngroups, &index);
 }
 
 static const Value *keys_or_values(Call *c, bool keys)

@@ -76,13 +76,15 @@ static void require(CheckRun *r, const Node *req, Env *env)
 typedef struct Loop {
     CheckRun *r;
     const NodeList *items;
+    Env *frame; /* the body's lets, one frame for every iteration */
 } Loop;
+
+static void statements(CheckRun *r, const NodeList *items, Env *env);
 
 static bool step(Eval *ev, Env *env, void *p)
 {
-    (void)ev;
     Loop *l = p;
-    body(l->r, l->items, env);
+    statements(l->r, l->items, env_reuse_lets(ev, &l->frame, env, l->items));
     return true;
 }
 
@@ -102,15 +104,20 @@ static void branch(CheckRun *r, const Node *it, Env *env)
 
 static void body(CheckRun *r, const NodeList *items, Env *outer)
 {
+    statements(r, items, env_with_lets(&r->p->ev, outer, items));
+}
+
+/* The statements of items, in env, which holds their lets. */
+static void statements(CheckRun *r, const NodeList *items, Env *env)
+{
     Eval *ev = &r->p->ev;
-    Env *env = env_with_lets(ev, outer, items);
     for (uint32_t i = 0; i < items->len; i++) {
         const Node *it = items->at[i];
         switch (it->kind) {
         case N_REQUIRE: require(r, it, env); break;
         case N_IF: branch(r, it, env); break;
         case N_FOR: {
-            Loop l = {r, &it->list2};
+            Loop l = {r, &it->list2, NULL};
             eval_for_eager(ev, &it->list, it->a, env, step, &l);
             break;
         }

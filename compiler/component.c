@@ -259,7 +259,7 @@ static void block(Ctx *x, const Node *blk, Env *env)
             return;
         }
         ManifestLoop l = {x, blk};
-        eval_for(x->ev, &blk->c->list, blk->c->a, env, manifest_step, &l);
+        eval_for_eager(x->ev, &blk->c->list, blk->c->a, env, manifest_step, &l);
     } else {
         Diag *d = eval_error(x->ev, "E0402", blk->span, "a component holds `chart` and "
                              "`manifest` blocks, not `%s`", blk->name.s);

@@ -75,6 +75,23 @@ Env *env_with_lets(Eval *ev, Env *outer, const NodeList *items)
     return env;
 }
 
+Env *env_reuse_lets(Eval *ev, Env **frame, Env *outer, const NodeList *items)
+{
+    if (!*frame) {
+        Env *env = env_with_lets(ev, outer, items);
+        if (env != outer) /* a body without lets has no frame of its own */
+            *frame = env;
+        return env;
+    }
+    Env *env = *frame;
+    env->parent = outer;
+    env->len = 0;
+    for (uint32_t i = 0; i < items->len; i++)
+        if (items->at[i]->kind == N_LET)
+            env_bind_lazy(ev, env, items->at[i]->name.s, items->at[i]->a, env, NULL);
+    return env;
+}
+
 Binding *env_find_local(Env *env, const char *name)
 {
     /* The first byte first: most names in a frame differ there, and a

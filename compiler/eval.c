@@ -407,7 +407,9 @@ static const Value *objcomp(Eval *ev, const Node *n, Env *env, const Type *want)
         keys[i] = c.keys.at[i]->u.str.s;
     vec_free(ev, &c.keys);
     const Value **vals = vec_take(ev, &c.out);
-    return value_object(ev->ar, n->span, keys, vals, c.out.len);
+    /* the duplicate check's index is the object's: same keys, same places */
+    const HashIndex *index = c.seen;
+    return value_object_shared(ev->ar, n->span, keys, vals, c.out.len, &index);
 }
 
 /* ---- field access ---- */

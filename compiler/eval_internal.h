@@ -111,6 +111,11 @@ const Value *env_lookup(Eval *ev, Env *env, const char *name, const Node *at, bo
  * lazily, so that they may refer to each other in any order; outer
  * itself when the body has none (nothing else is bound in it). */
 Env *env_with_lets(Eval *ev, Env *outer, const NodeList *items);
+/* The same frame again for another iteration of a loop whose body is
+ * items: *frame, made at the first, rebound to outer and its lets made
+ * lazy again. Only for a body whose frame nothing keeps once it ends (a
+ * check's: what it computes are diagnostics). */
+Env *env_reuse_lets(Eval *ev, Env **frame, Env *outer, const NodeList *items);
 /* The binding of name in this frame only, or NULL. */
 Binding *env_find_local(Env *env, const char *name);
 

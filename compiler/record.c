@@ -60,14 +60,19 @@ static const Value *label_value(Eval *ev, const Node *label, Env *env)
 
 static char *describe_owner(Eval *ev, const Decl *schema, const Value *label)
 {
+    /* one per block of the site: written out, not formatted */
+    if (schema->kind != D_VARIANT && !label)
+        return (char *)schema->name;
     StrBuf b;
     sb_init(&b);
-    if (schema->kind == D_VARIANT)
-        sb_printf(&b, "%s `%s`", schema->parent->name, schema->name);
-    else if (label)
-        sb_printf(&b, "%s \"%s\"", schema->name, label->u.str.s);
-    else
-        sb_printf(&b, "%s", schema->name);
+    const char *first = schema->kind == D_VARIANT ? schema->parent->name : schema->name;
+    const char *second = schema->kind == D_VARIANT ? schema->name : label->u.str.s;
+    const char *quote = schema->kind == D_VARIANT ? "`" : "\"";
+    sb_puts(&b, first);
+    sb_putc(&b, ' ');
+    sb_puts(&b, quote);
+    sb_puts(&b, second);
+    sb_puts(&b, quote);
     char *s = arena_strndup(ev->ar, b.data, b.len);
     sb_free(&b);
     return s;
@@ -601,7 +606,8 @@ static const Value *obj_value(Eval *ev, Obj *o, Span at)
 {
     const char **keys = arena_shrink(ev->ar, o->keys, o->len, o->cap, sizeof *o->keys);
     const Value **vals = vec_take(ev, &o->vals);
-    return value_object(ev->ar, at, keys, vals, o->len);
+    const HashIndex *index = o->seen; /* the keys' places stay */
+    return value_object_shared(ev->ar, at, keys, vals, o->len, &index);
 }
 
 /* The position of key among the object's keys so far, or -1: an object
@@ -672,7 +678,7 @@ static void obj_item(Eval *ev, Obj *o, const Node *it, Env *env)
     }
     case N_FOR: {
         ObjLoop l = {o, &it->list2};
-        eval_for(ev, &it->list, it->a, env, obj_step, &l);
+        eval_for_eager(ev, &it->list, it->a, env, obj_step, &l);
         break;
     }
     case N_IF: {
