@@ -29,7 +29,7 @@ endif
 
 # pkg-config runs when a recipe needs the flags, i.e. after `deps`.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -pthread
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS))
 WARN     := -std=c17 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Werror
 CPPFLAGS := -Icompiler -I$(BUILD)/gen
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(SAN) $(CPPFLAGS) $(PKG_CFLAGS)

@@ -2,8 +2,6 @@
 #define _DEFAULT_SOURCE
 #include "arena.h"
 
-#include "prefault.h"
-
 #include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +24,6 @@ enum {
     ARENA_BLOCK_MAX = 32 * 1024 * 1024,
     ARENA_OWN_BLOCK = 16 * 1024, /* a request above this gets a block of its own */
     HUGE_PAGE = 2 * 1024 * 1024,
-    PREFAULT_MIN = 1024 * 1024,
 };
 
 /* What allocations are aligned to: the strictest of what the compiler
@@ -73,10 +70,6 @@ static ArenaBlock *new_block(size_t cap)
     b->next = NULL;
     b->used = 0;
     b->cap = cap;
-    /* A large block will be written from its start soon: its pages are
-     * faulted in meanwhile, on the other core (prefault.h). */
-    if (cap >= PREFAULT_MIN)
-        prefault_range(b->data, cap);
     return b;
 }
 
