@@ -84,8 +84,12 @@ $(CROWNC_TEST): $(BUILD)/obj/main.o $(TEST_OBJS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< $(OBJS) \
+	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< $(filter %.o,$^) \
 	    $(PKG_LIBS) $(shell pkg-config --libs $(TEST_PKGS))
+
+# test_yaml_diff also links the libyaml renderer that yaml_out.c replaced,
+# its reference (tests/support/yaml_ref.h).
+$(BUILD)/tests/test_yaml_diff: $(BUILD)/obj/support/yaml_ref.o
 
 unit: $(UNIT_BINS)
 

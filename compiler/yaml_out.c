@@ -1,17 +1,22 @@
+/* yaml_out.c — the documents of yaml_out.h, written straight into the
+ * caller's buffer in one walk of the value.
+ *
+ * Block layout depends on two things only: the indentation of the
+ * entries of a node's parent, and what precedes the node on its first
+ * line (see Lead). Each node ends its own last line, so the document
+ * ends with exactly one newline. On a refusal the buffer is cut back to
+ * where it was. */
 #include "yaml_out.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
 
-#include <yaml.h>
-
 /* ---- characters ---------------------------------------------------------- */
 
-/* How a code point can appear in the output. Mirrors libyaml 0.2.5's
- * idea of "printable" and "break", so that the style chosen here is the
- * style libyaml writes (otherwise it would silently fall back to single
- * quotes and the documented spelling would not hold). */
+/* How a code point can appear in the output. The set is libyaml 0.2.5's
+ * idea of "printable" and "break", so that the text is spelt exactly as
+ * libyaml's emitter, and the tools built on it, spell it. */
 typedef enum CharClass {
     CH_TEXT,    /* written as is */
     CH_NEWLINE, /* '\n' */
@@ -166,8 +171,8 @@ bool yaml_plain_ok(const char *s, size_t len)
 }
 
 /* A literal block reads back exactly (see the header for the rule). The
- * two trailing newlines case would need `|+`, after which libyaml ends
- * the document with `...`. */
+ * two trailing newlines case would need `|+`, and kept newlines at the
+ * end of a document need a `...` end marker after them. */
 static bool literal_ok(const char *s, size_t len)
 {
     if (len < 2 || s[0] == ' ' || s[0] == '\n' || s[len - 1] == ' ')
@@ -181,81 +186,127 @@ static bool literal_ok(const char *s, size_t len)
     return t.valid && t.newlines && !t.escapes;
 }
 
-/* ---- the emitter ---------------------------------------------------------- */
+/* ---- spelling of scalars ------------------------------------------------- */
 
-/* Keys written first, in this order, when present. */
-typedef struct KeyOrder {
-    const char *const *first;
-    size_t nfirst;
-    const char *nested_key;         /* the value under this key ... */
-    const struct KeyOrder *nested;  /* ... is ordered by this */
-} KeyOrder;
-
-static const char *const K8S_META_FIRST[] = {"name", "namespace", "labels", "annotations"};
-static const char *const K8S_TOP_FIRST[] = {"apiVersion", "kind", "metadata"};
-static const KeyOrder K8S_META = {K8S_META_FIRST, 4, NULL, NULL};
-static const KeyOrder K8S_TOP = {K8S_TOP_FIRST, 3, "metadata", &K8S_META};
-
-enum { MAX_FIRST = 4 };
-
-/* Where a scalar goes: a key and the whole document never take a block. */
-typedef enum Place { AT_ROOT, AT_KEY, AT_VALUE } Place;
-
-typedef struct Emit {
-    yaml_emitter_t em;
-    YamlError *err;
-    StrBuf text; /* scratch for value_to_text */
-} Emit;
-
-static bool fail(Emit *e, const char *reason, const Value *v)
+/* The short escapes of a double-quoted scalar, as libyaml writes them;
+ * 0 where the character takes a numeric escape. U+00A0 has one although
+ * it is written as is: the table is YAML's. */
+static char short_escape(uint32_t cp)
 {
-    if (e->err && !e->err->reason) {
-        e->err->reason = reason;
-        e->err->value = v;
+    switch (cp) {
+    case 0x00: return '0';
+    case 0x07: return 'a';
+    case 0x08: return 'b';
+    case 0x09: return 't';
+    case 0x0a: return 'n';
+    case 0x0b: return 'v';
+    case 0x0c: return 'f';
+    case 0x0d: return 'r';
+    case 0x1b: return 'e';
+    case '"': return '"';
+    case '\\': return '\\';
+    case 0x85: return 'N';
+    case 0xa0: return '_';
+    case 0x2028: return 'L';
+    case 0x2029: return 'P';
+    default: return 0;
     }
-    return false;
 }
 
-/* Sends an initialized event; libyaml frees it either way. */
-static bool send(Emit *e, yaml_event_t *ev, bool init_ok)
+/* `\xXX` up to U+00FF, `\uXXXX` up to U+FFFF, `\UXXXXXXXX` beyond, in
+ * upper-case hex, the shortest form that holds the code point. */
+static void put_escape(StrBuf *out, uint32_t cp)
 {
-    if (!init_ok)
-        return fail(e, "the YAML emitter could not take an event", NULL);
-    if (!yaml_emitter_emit(&e->em, ev))
-        return fail(e, e->em.problem ? e->em.problem : "the YAML emitter failed", NULL);
+    char e[10] = {'\\', short_escape(cp)};
+    if (e[1]) {
+        sb_putn(out, e, 2);
+        return;
+    }
+    int digits = cp <= 0xff ? 2 : cp <= 0xffff ? 4 : 8;
+    e[1] = digits == 2 ? 'x' : digits == 4 ? 'u' : 'U';
+    for (int k = 0; k < digits; k++)
+        e[2 + k] = "0123456789ABCDEF"[(cp >> (4 * (digits - 1 - k))) & 0xfu];
+    sb_putn(out, e, (size_t)(2 + digits));
+}
+
+/* Between double quotes every character char_class does not let through
+ * is escaped, and so are the newline, the quote and the backslash.
+ * Everything else, spaces at the ends included, is copied: with no line
+ * width there is never a fold to protect. s must be valid UTF-8. */
+static void put_double_quoted(StrBuf *out, const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    sb_putc(out, '"');
+    size_t copied = 0;
+    for (size_t i = 0; i < len;) {
+        if (u[i] >= 0x20 && u[i] < 0x7f && u[i] != '"' && u[i] != '\\') {
+            i++; /* the common case, kept out of the decoder */
+            continue;
+        }
+        size_t at = i;
+        uint32_t cp = 0;
+        if (!utf8_next(u, len, &i, &cp))
+            break; /* cannot happen: the callers check the text first */
+        if (char_class(cp) == CH_TEXT && cp != '"' && cp != '\\')
+            continue;
+        sb_putn(out, s + copied, at - copied);
+        put_escape(out, cp);
+        copied = i;
+    }
+    sb_putn(out, s + copied, len - copied);
+    sb_putc(out, '"');
+}
+
+/* A scalar that fits on its line: plain when it reads back as itself
+ * (plain, from yaml_plain_ok), else double-quoted. */
+static void put_flat(StrBuf *out, const char *s, size_t len, bool plain)
+{
+    if (plain)
+        sb_putn(out, s, len);
+    else
+        put_double_quoted(out, s, len);
+}
+
+/* The header (`|` keeps the final newline, `|-` says there is none:
+ * literal_ok leaves no other case), then each line at indent. An empty
+ * line gets no indentation, so that no line ends in a space. */
+static void put_literal(StrBuf *out, const char *s, size_t len, size_t indent)
+{
+    bool final_newline = s[len - 1] == '\n';
+    sb_puts(out, final_newline ? "|\n" : "|-\n");
+    size_t end = final_newline ? len - 1 : len;
+    for (size_t i = 0;;) {
+        const char *nl = memchr(s + i, '\n', end - i);
+        size_t n = nl ? (size_t)(nl - (s + i)) : end - i;
+        if (n) {
+            sb_repeat(out, ' ', indent);
+            sb_putn(out, s + i, n);
+        }
+        sb_putc(out, '\n');
+        if (!nl)
+            return;
+        i += n + 1;
+    }
+}
+
+/* A key libyaml writes as `key:`, not as `? key` then `: value`: at most
+ * 128 bytes and no line break — to libyaml CR, NEL, U+2028 and U+2029
+ * break lines too, though they are written escaped. */
+static bool simple_key(const char *s, size_t len)
+{
+    if (len > 128)
+        return false;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        if (u[i] == '\n' || u[i] == '\r')
+            return false;
+        if (u[i] == 0xc2 && i + 1 < len && u[i + 1] == 0x85)
+            return false;
+        if (u[i] == 0xe2 && i + 2 < len && u[i + 1] == 0x80 &&
+            (u[i + 2] == 0xa8 || u[i + 2] == 0xa9))
+            return false;
+    }
     return true;
-}
-
-/* A scalar the reader must type (null, bool, number): always plain. */
-static bool emit_typed(Emit *e, const char *text)
-{
-    yaml_event_t ev;
-    int ok = yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)text, (int)strlen(text),
-                                          1, 0, YAML_PLAIN_SCALAR_STYLE);
-    return send(e, &ev, ok);
-}
-
-static yaml_scalar_style_t string_style(const char *s, size_t len, Place at)
-{
-    if (yaml_plain_ok(s, len))
-        return YAML_PLAIN_SCALAR_STYLE;
-    if (at == AT_VALUE && literal_ok(s, len))
-        return YAML_LITERAL_SCALAR_STYLE;
-    return YAML_DOUBLE_QUOTED_SCALAR_STYLE;
-}
-
-/* Both "implicit" flags set and no tag: the reader takes the scalar as a
- * string by its style, never by a `!!str` tag. */
-static bool emit_string(Emit *e, const char *s, size_t len, Place at, const Value *v)
-{
-    if (!scan_text(s, len).valid)
-        return fail(e, "a string that is not valid UTF-8 cannot be written to YAML", v);
-    if (len > INT32_MAX)
-        return fail(e, "a string is too long for the YAML emitter", v);
-    yaml_scalar_style_t style = string_style(s, len, at);
-    yaml_event_t ev;
-    int ok = yaml_scalar_event_initialize(&ev, NULL, NULL, (yaml_char_t *)s, (int)len, 1, 1, style);
-    return send(e, &ev, ok);
 }
 
 /* YAML spelling of a float: `.inf`/`.nan`, and a dot always in the
@@ -285,45 +336,168 @@ static void float_text(double f, StrBuf *out)
     sb_free(&t);
 }
 
-static bool emit_scalar(Emit *e, const Value *v, Place at)
+/* ---- the document ---------------------------------------------------------- */
+
+/* Keys written first, in this order, when present. */
+typedef struct KeyOrder {
+    const char *const *first;
+    size_t nfirst;
+    const char *nested_key;         /* the value under this key ... */
+    const struct KeyOrder *nested;  /* ... is ordered by this */
+} KeyOrder;
+
+static const char *const K8S_META_FIRST[] = {"name", "namespace", "labels", "annotations"};
+static const char *const K8S_TOP_FIRST[] = {"apiVersion", "kind", "metadata"};
+static const KeyOrder K8S_META = {K8S_META_FIRST, 4, NULL, NULL};
+static const KeyOrder K8S_TOP = {K8S_TOP_FIRST, 3, "metadata", &K8S_META};
+
+enum { MAX_FIRST = 4 };
+
+/* What stands before a node on its first line, which decides where the
+ * node starts: nothing (the node is the document); an indicator the node
+ * follows on the same line (the `-` of an item, the `:` after an explicit
+ * key); or a simple key's `key:`, after which a collection starts on the
+ * next line. */
+typedef enum Lead { LEAD_NONE, LEAD_INDICATOR, LEAD_KEY } Lead;
+
+typedef struct Writer {
+    StrBuf *out;
+    YamlError *err;
+    StrBuf text; /* scratch for value_to_text */
+} Writer;
+
+static bool fail(Writer *w, const char *reason, const Value *v)
 {
-    sb_reset(&e->text);
+    if (w->err && !w->err->reason) {
+        w->err->reason = reason;
+        w->err->value = v;
+    }
+    return false;
+}
+
+/* yaml_plain_ok and literal_ok accept valid UTF-8 only, so the text is
+ * checked on its own only when neither style applies, which spares the
+ * common plain string a pass. */
+static bool check_utf8(Writer *w, const char *s, size_t len, const Value *v)
+{
+    return scan_text(s, len).valid ||
+           fail(w, "a string that is not valid UTF-8 cannot be written to YAML", v);
+}
+
+/* A string value. A block needs a line of its own, so the document
+ * itself is never one. */
+static bool write_string(Writer *w, const char *s, size_t len, size_t indent, Lead lead,
+                         const Value *v)
+{
+    bool plain = yaml_plain_ok(s, len);
+    bool block = !plain && lead != LEAD_NONE && literal_ok(s, len);
+    if (!plain && !block && !check_utf8(w, s, len, v))
+        return false;
+    if (lead != LEAD_NONE)
+        sb_putc(w->out, ' ');
+    if (block) {
+        put_literal(w->out, s, len, indent + 2);
+        return true;
+    }
+    put_flat(w->out, s, len, plain);
+    sb_putc(w->out, '\n');
+    return true;
+}
+
+/* A null, bool or number: always plain, so that the reader types it. */
+static bool write_typed(Writer *w, const char *text, size_t len, Lead lead)
+{
+    if (lead != LEAD_NONE)
+        sb_putc(w->out, ' ');
+    sb_putn(w->out, text, len);
+    sb_putc(w->out, '\n');
+    return true;
+}
+
+static bool write_scalar(Writer *w, const Value *v, size_t indent, Lead lead)
+{
+    StrBuf *t = &w->text;
+    sb_reset(t);
     switch (v->kind) {
-    case V_NULL: return emit_typed(e, "null");
-    case V_BOOL: return emit_typed(e, v->u.b ? "true" : "false");
-    case V_INT: value_to_text(v, &e->text); return emit_typed(e, e->text.data);
-    case V_FLOAT: float_text(v->u.f, &e->text); return emit_typed(e, e->text.data);
-    case V_STRING: return emit_string(e, v->u.str.s, v->u.str.len, at, v);
+    case V_NULL: return write_typed(w, "null", 4, lead);
+    case V_BOOL: return v->u.b ? write_typed(w, "true", 4, lead) : write_typed(w, "false", 5, lead);
+    case V_INT: value_to_text(v, t); return write_typed(w, t->data, t->len, lead);
+    case V_FLOAT: float_text(v->u.f, t); return write_typed(w, t->data, t->len, lead);
+    case V_STRING: return write_string(w, v->u.str.s, v->u.str.len, indent, lead, v);
     default:
-        if (!value_to_text(v, &e->text))
-            return fail(e, "this value has no YAML spelling", v);
-        return emit_string(e, e->text.data, e->text.len, at, v);
+        if (!value_to_text(v, t))
+            return fail(w, "this value has no YAML spelling", v);
+        return write_string(w, t->data, t->len, indent, lead, v);
     }
 }
 
-static bool emit_value(Emit *e, const Value *v, Place at, const KeyOrder *order);
-
-static bool emit_list(Emit *e, const Value *v)
+/* `[]` and `{}`, which stay on the line that introduces them. */
+static bool write_empty(Writer *w, const char *text, Lead lead)
 {
-    yaml_event_t ev;
-    if (!send(e, &ev, yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1,
-                                                           YAML_BLOCK_SEQUENCE_STYLE)))
-        return false;
-    for (size_t i = 0; i < v->u.list.len; i++)
-        if (!emit_value(e, v->u.list.items[i], AT_VALUE, NULL))
-            return false;
-    return send(e, &ev, yaml_sequence_end_event_initialize(&ev));
+    if (lead != LEAD_NONE)
+        sb_putc(w->out, ' ');
+    sb_puts(w->out, text);
+    sb_putc(w->out, '\n');
+    return true;
 }
 
-static bool emit_pair(Emit *e, const Value *obj, size_t i, const KeyOrder *order)
+/* Starts a non-empty collection and returns the indentation of its
+ * entries; *first_inline says whether the first one goes on the current
+ * line. After an indicator the entries are one step in and the first
+ * shares the indicator's line (`- - x`, `- key: x`); after a key they
+ * start on the next line, a sequence at the key's own indentation. */
+static size_t open_collection(Writer *w, size_t indent, Lead lead, bool sequence,
+                              bool *first_inline)
+{
+    *first_inline = lead == LEAD_INDICATOR;
+    switch (lead) {
+    case LEAD_NONE: return indent;
+    case LEAD_INDICATOR: sb_putc(w->out, ' '); return indent + 2;
+    case LEAD_KEY: sb_putc(w->out, '\n'); return sequence ? indent : indent + 2;
+    }
+    return indent;
+}
+
+static bool write_node(Writer *w, const Value *v, size_t indent, Lead lead, const KeyOrder *order);
+
+static bool write_list(Writer *w, const Value *v, size_t indent, Lead lead)
+{
+    bool first_inline;
+    size_t at = open_collection(w, indent, lead, true, &first_inline);
+    for (size_t i = 0; i < v->u.list.len; i++) {
+        if (i > 0 || !first_inline)
+            sb_repeat(w->out, ' ', at);
+        sb_putc(w->out, '-');
+        if (!write_node(w, v->u.list.items[i], at, LEAD_INDICATOR, NULL))
+            return false;
+    }
+    return true;
+}
+
+/* The key's line, then the value: `key: value`, or for a key that is not
+ * simple `? key`, then `: value` on the next line. */
+static bool write_pair(Writer *w, const Value *obj, size_t i, size_t indent, const KeyOrder *order)
 {
     const char *key = obj->u.obj.keys[i];
-    if (!emit_string(e, key, strlen(key), AT_KEY, obj))
+    size_t len = strlen(key);
+    bool plain = yaml_plain_ok(key, len);
+    if (!plain && !check_utf8(w, key, len, obj))
         return false;
     const KeyOrder *inner = order && order->nested_key && strcmp(key, order->nested_key) == 0
                                 ? order->nested
                                 : NULL;
-    return emit_value(e, obj->u.obj.vals[i], AT_VALUE, inner);
+    const Value *val = obj->u.obj.vals[i];
+    if (simple_key(key, len)) {
+        put_flat(w->out, key, len, plain);
+        sb_putc(w->out, ':');
+        return write_node(w, val, indent, LEAD_KEY, inner);
+    }
+    sb_puts(w->out, "? ");
+    put_flat(w->out, key, len, plain);
+    sb_putc(w->out, '\n');
+    sb_repeat(w->out, ' ', indent);
+    sb_putc(w->out, ':');
+    return write_node(w, val, indent, LEAD_INDICATOR, inner);
 }
 
 static size_t key_index(const Value *obj, const char *key)
@@ -344,37 +518,46 @@ static bool among(size_t i, const size_t *set, size_t n)
 
 /* The keys of order->first that are present, then every other key in the
  * object's order. Nothing is dropped, duplicates included. */
-static bool emit_object(Emit *e, const Value *v, const KeyOrder *order)
+static bool write_object(Writer *w, const Value *v, size_t indent, Lead lead, const KeyOrder *order)
 {
-    yaml_event_t ev;
-    if (!send(e, &ev, yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1,
-                                                          YAML_BLOCK_MAPPING_STYLE)))
-        return false;
-    size_t front[MAX_FIRST], nfront = 0;
+    bool first_inline;
+    size_t at = open_collection(w, indent, lead, false, &first_inline);
+    size_t front[MAX_FIRST], nfront = 0, written = 0;
     for (size_t k = 0; order && k < order->nfirst && k < MAX_FIRST; k++) {
         size_t i = key_index(v, order->first[k]);
-        if (i != SIZE_MAX) {
-            front[nfront++] = i;
-            if (!emit_pair(e, v, i, order))
-                return false;
-        }
-    }
-    for (size_t i = 0; i < v->u.obj.len; i++)
-        if (!among(i, front, nfront) && !emit_pair(e, v, i, order))
+        if (i == SIZE_MAX)
+            continue;
+        front[nfront++] = i;
+        if (written++ > 0 || !first_inline)
+            sb_repeat(w->out, ' ', at);
+        if (!write_pair(w, v, i, at, order))
             return false;
-    return send(e, &ev, yaml_mapping_end_event_initialize(&ev));
+    }
+    for (size_t i = 0; i < v->u.obj.len; i++) {
+        if (among(i, front, nfront))
+            continue;
+        if (written++ > 0 || !first_inline)
+            sb_repeat(w->out, ' ', at);
+        if (!write_pair(w, v, i, at, order))
+            return false;
+    }
+    return true;
 }
 
-static bool emit_value(Emit *e, const Value *v, Place at, const KeyOrder *order)
+/* Writes v, whose parent's entries are at indent, from where lead left
+ * the line, through the end of v's last line. */
+static bool write_node(Writer *w, const Value *v, size_t indent, Lead lead, const KeyOrder *order)
 {
     switch (v->kind) {
-    case V_LIST: return emit_list(e, v);
+    case V_LIST:
+        return v->u.list.len ? write_list(w, v, indent, lead) : write_empty(w, "[]", lead);
     case V_OBJECT:
-    case V_RECORD: return emit_object(e, v, order);
+    case V_RECORD:
+        return v->u.obj.len ? write_object(w, v, indent, lead, order) : write_empty(w, "{}", lead);
     case V_SECRET:
-        return fail(e, "a secret cannot be written as plain YAML: it must be sealed", v);
-    case V_POISON: return fail(e, "an invalid value cannot be written to YAML", v);
-    default: return emit_scalar(e, v, at);
+        return fail(w, "a secret cannot be written as plain YAML: it must be sealed", v);
+    case V_POISON: return fail(w, "an invalid value cannot be written to YAML", v);
+    default: return write_scalar(w, v, indent, lead);
     }
 }
 
@@ -384,61 +567,19 @@ static bool is_k8s_object(const Value *v)
            value_get(v, "kind");
 }
 
-static int to_strbuf(void *data, unsigned char *buf, size_t n)
-{
-    sb_putn(data, (const char *)buf, n);
-    return 1;
-}
-
-static bool emit_document(Emit *e, const Value *doc, const KeyOrder *order)
-{
-    yaml_event_t ev;
-    return send(e, &ev, yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING)) &&
-           send(e, &ev, yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 1)) &&
-           emit_value(e, doc, AT_ROOT, order) &&
-           send(e, &ev, yaml_document_end_event_initialize(&ev, 1)) &&
-           send(e, &ev, yaml_stream_end_event_initialize(&ev)) &&
-           (yaml_emitter_flush(&e->em) || fail(e, "the YAML emitter could not flush", NULL));
-}
-
-/* libyaml ends a document with its last line's newline; a bare scalar
- * document may lack it. Exactly one, whatever happened. */
-static void one_final_newline(StrBuf *out, size_t start)
-{
-    while (out->len > start && out->data[out->len - 1] == '\n')
-        out->len--;
-    out->data[out->len] = '\0';
-    sb_putc(out, '\n');
-}
-
 bool yaml_render(const Value *doc, const YamlOptions *opt, StrBuf *out, YamlError *err)
 {
     bool k8s = opt ? opt->k8s_order : true;
     if (err)
         *err = (YamlError){NULL, NULL};
-    Emit e = {.err = err};
-    sb_init(&e.text);
+    Writer w = {.out = out, .err = err};
+    sb_init(&w.text);
     size_t start = out->len;
-    if (!yaml_emitter_initialize(&e.em)) {
-        sb_free(&e.text);
-        return fail(&e, "the YAML emitter could not start", NULL);
+    bool ok = write_node(&w, doc, 0, LEAD_NONE, k8s && is_k8s_object(doc) ? &K8S_TOP : NULL);
+    sb_free(&w.text);
+    if (!ok && out->data) {
+        out->len = start;
+        out->data[start] = '\0';
     }
-    yaml_emitter_set_output(&e.em, to_strbuf, out);
-    yaml_emitter_set_encoding(&e.em, YAML_UTF8_ENCODING);
-    yaml_emitter_set_unicode(&e.em, 1);
-    yaml_emitter_set_indent(&e.em, 2);
-    yaml_emitter_set_width(&e.em, -1); /* never fold */
-    yaml_emitter_set_break(&e.em, YAML_LN_BREAK);
-    bool ok = emit_document(&e, doc, k8s && is_k8s_object(doc) ? &K8S_TOP : NULL);
-    yaml_emitter_delete(&e.em);
-    sb_free(&e.text);
-    if (!ok) {
-        if (out->data) {
-            out->len = start;
-            out->data[start] = '\0';
-        }
-        return false;
-    }
-    one_final_newline(out, start);
-    return true;
+    return ok;
 }

@@ -2,17 +2,22 @@
  *
  * What the compiler writes to disk must be byte-for-byte reproducible
  * (diffs, Git, Argo CD) and must mean to every reader exactly what the
- * site says, so the spelling is fixed here, on top of libyaml's emitter:
+ * site says, so the spelling is fixed here. It is the spelling of
+ * libyaml 0.2.5's emitter (2-space indentation, unlimited width), written
+ * directly:
  *
  *   - block style, 2-space indentation, UTF-8; no `---` start marker and
  *     no `...` end marker; the text ends with exactly one newline;
  *   - a sequence under a mapping key is not indented (the layout of
- *     `kubectl get -o yaml`), a mapping inside a sequence starts on the
- *     dash's line:
+ *     `kubectl get -o yaml`), a mapping or a sequence inside a sequence
+ *     starts on the dash's line:
  *         containers:
  *         - name: web
  *           ports:
  *           - 80
+ *         matrix:
+ *         - - 1
+ *           - 2
  *   - empty lists and objects are written `[]` and `{}`;
  *   - lines are never folded, however long;
  *   - null, bools, ints and floats are plain YAML scalars (`null`, `true`,
@@ -21,17 +26,25 @@
  *     string, from value_to_text for the non-strings;
  *   - a string (or key) is plain only when a YAML 1.1 and a YAML 1.2
  *     reader both read it back as that same string (yaml_plain_ok);
- *     otherwise it is double-quoted with libyaml's escapes. A value of
- *     several lines is a literal block (`|` or `|-`) when that round-trips
- *     exactly: no line ends in a space, it starts with neither a space nor
- *     a newline, it does not end with two newlines, it holds nothing that
- *     needs an escape, and it is not the whole document; otherwise it too
- *     is double-quoted, newlines written `\n`. Keys are never blocks;
- *   - libyaml escapes a few characters even in quotes: controls, tabs,
- *     C1 controls, U+2028/U+2029, the BOM, and characters beyond U+FFFF
- *     (written `\U0001F600`); other non-ASCII text is written as is;
- *   - a key longer than 128 bytes, or of several lines, is written as an
- *     explicit key (`? key` then `: value`), libyaml's only spelling.
+ *     otherwise it is double-quoted. A value of several lines is a
+ *     literal block (`|` when it ends with a newline, else `|-`; its
+ *     lines two spaces in from the key or dash, empty lines left empty)
+ *     when that round-trips exactly: no line ends in a space, it starts
+ *     with neither a space nor a newline, it does not end with two
+ *     newlines, it holds nothing that needs an escape, and it is not the
+ *     whole document; otherwise it too is double-quoted, newlines written
+ *     `\n`. Keys are never blocks;
+ *   - between double quotes, spaces and other non-ASCII text are written
+ *     as is, and these are escaped: `"` `\` and the newline, controls
+ *     (tab and CR included), DEL, C1 controls, U+2028/U+2029, the BOM,
+ *     U+FFFE/U+FFFF and characters beyond U+FFFF. The escapes are
+ *     `\0 \a \b \t \n \v \f \r \e \" \\ \N \L \P`, else `\xXX`, `\uXXXX`
+ *     or `\UXXXXXXXX` in upper-case hex (`\x7F`, `\uFEFF`, `\U0001F600`);
+ *   - a key longer than 128 bytes, or holding a line break (a newline,
+ *     or a CR, NEL, U+2028 or U+2029, written escaped), is an explicit
+ *     key: `? key`, then `: value` on the next line at the key's
+ *     indentation, a collection value starting on that line as after a
+ *     dash (`: - x`, `: k: v`).
  *
  * Whatever a string holds, it stays one scalar: it cannot add keys,
  * items or documents to the output.
@@ -60,7 +73,7 @@ typedef struct YamlOptions {
 typedef struct YamlError {
     const char *reason; /* static text, for a diagnostic */
     const Value *value; /* the value that cannot be written (its `at` says
-                         * where it came from), or NULL for an emitter error */
+                         * where it came from); for a key, its object */
 } YamlError;
 
 /* Appends doc to out as one YAML document. opt may be NULL: the defaults.
