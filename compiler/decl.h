@@ -60,6 +60,9 @@ struct Decl {
      * index, shared by every record of the schema (made by the first) */
     const char **field_names;
     const struct HashIndex *field_index;
+    /* the evaluator's scratch for the next record of the schema: what a
+     * finished record no longer needs (record.c) */
+    void *spare_record;
 };
 
 typedef struct DeclTable {

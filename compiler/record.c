@@ -442,21 +442,56 @@ static void check_label(Eval *ev, const Rec *r)
 /* fields_visible: the body's own expressions see the record's fields.
  * Only the root's are: a site may read `servers` or `persons` anywhere,
  * while inside an ordinary block a name never means a sibling field. */
+/* A record's bookkeeping, its sources and its frame of fields: the
+ * spare ones a finished record of the schema left, cleared, or new ones.
+ * Thousands of people are thousands of records of one schema, one after
+ * the other. */
+static Rec *new_rec(Eval *ev, const Decl *schema, Env *env, bool fields_visible)
+{
+    size_t n = schema->nfields ? schema->nfields : 1;
+    Rec *r = fields_visible ? NULL : schema->spare_record;
+    if (!r) {
+        r = arena_alloc(ev->ar, sizeof *r);
+        r->src = arena_alloc(ev->ar, n * sizeof *r->src);
+        /* The root's fields are the library's scope itself (eval_root
+         * links late_scope to them), so they keep the scope they are
+         * given. */
+        r->renv = fields_visible ? env_new_sized(ev, env, schema->nfields)
+                                 : fields_env(ev, env, schema->nfields);
+        return r;
+    }
+    ((Decl *)schema)->spare_record = NULL;
+    FieldSrc *src = r->src;
+    Env *renv = r->renv;
+    memset(r, 0, sizeof *r);
+    memset(src, 0, n * sizeof *src);
+    memset(renv->b, 0, renv->cap * sizeof *renv->b);
+    renv->len = 0;
+    renv->parent = ev->late_scope ? ev->late_scope : env; /* as fields_env */
+    r->src = src;
+    r->renv = renv;
+    return r;
+}
+
+/* After finish: every field is forced, and what the record computed is in
+ * its value, so the next record of the schema can have the rest. */
+static void spare_rec(Rec *r)
+{
+    Decl *schema = (Decl *)r->schema; /* the library's, as long as the build */
+    if (!schema->spare_record)
+        schema->spare_record = r;
+}
+
 static Rec *begin(Eval *ev, const Decl *schema, const NodeList *items, Env *env,
                   const Node *label, Span at, bool fields_visible)
 {
-    Rec *r = arena_alloc(ev->ar, sizeof *r);
+    Rec *r = new_rec(ev, schema, env, fields_visible);
     r->schema = schema;
     r->label = label;
     r->at = at;
     r->label_value = label ? label_value(ev, label, env) : NULL;
     r->owner = describe_owner(ev, schema, r->label_value);
-    r->src = arena_alloc(ev->ar, (schema->nfields ? schema->nfields : 1) * sizeof *r->src);
     check_label(ev, r);
-    /* The root's fields are the library's scope itself (eval_root links
-     * late_scope to them), so they keep the scope they are given. */
-    r->renv = fields_visible ? env_new_sized(ev, env, schema->nfields)
-                             : fields_env(ev, env, schema->nfields);
     collect(ev, r, items, fields_visible ? r->renv : env);
     for (size_t i = 0; i < schema->nfields; i++)
         bind_field(ev, r, i);
@@ -491,7 +526,10 @@ static const Value *finish(Eval *ev, Rec *r)
 const Value *eval_record(Eval *ev, const Decl *schema, const NodeList *items, Env *env,
                          const Node *label, Span at)
 {
-    return finish(ev, begin(ev, schema, items, env, label, at, false));
+    Rec *r = begin(ev, schema, items, env, label, at, false);
+    const Value *v = finish(ev, r);
+    spare_rec(r);
+    return v;
 }
 
 const Value *eval_root(Eval *ev, const Decl *root, const NodeList *items, Env *env, Span at)

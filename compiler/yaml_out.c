@@ -112,6 +112,11 @@ static bool is_reserved_word(const char *s, size_t len)
         "~",    "null", "true", "false", "yes",   "no",    "on",    "off",   "y",
         "n",    ".inf", "+.inf", "-.inf", ".nan", "+.nan", "-.nan", "<<",    "=",
     };
+    /* Most strings are longer than every word: asked of each scalar
+     * written, so they are not compared one by one. */
+    enum { LONGEST = 5 };
+    if (len > LONGEST)
+        return false;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (ascii_eq_nocase(s, len, words[i]))
             return true;
