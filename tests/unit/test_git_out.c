@@ -26,6 +26,7 @@
 #include <git2.h>
 
 #include "git_out.h"
+#include "tmpdir.h"
 
 #define N_OF(a) (sizeof(a) / sizeof((a)[0]))
 #define F(p, text) ((GitOutFile){(p), (text), sizeof(text) - 1})
@@ -38,29 +39,6 @@ typedef struct Fixture {
 } Fixture;
 
 /* ---- temporary directories -------------------------------------------- */
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        assert_non_null(d);
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char sub[4096];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            remove_tree(sub);
-        }
-        closedir(d);
-        assert_int_equal(rmdir(path), 0);
-    } else {
-        assert_int_equal(unlink(path), 0);
-    }
-}
 
 static int setup(void **state)
 {

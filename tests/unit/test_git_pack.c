@@ -18,6 +18,7 @@
 #include <git2.h>
 
 #include "git_pack.h"
+#include "tmpdir.h"
 
 typedef struct Fixture {
     char dir[64];
@@ -36,30 +37,6 @@ static int setup(void **state)
     snprintf(f->packs, sizeof f->packs, "%s/objects/pack", f->dir);
     *state = f;
     return 0;
-}
-
-static void remove_tree(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-                char sub[4096];
-                snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-                remove_tree(sub);
-            }
-        }
-        if (d)
-            closedir(d);
-        chmod(path, 0700);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
 }
 
 static int teardown(void **state)
