@@ -465,7 +465,8 @@ static Rec *new_rec(Eval *ev, const Decl *schema, Env *env, bool fields_visible)
     Env *renv = r->renv;
     memset(r, 0, sizeof *r);
     memset(src, 0, n * sizeof *src);
-    memset(renv->b, 0, renv->cap * sizeof *renv->b);
+    if (renv->cap) /* a schema of no fields has no bindings */
+        memset(renv->b, 0, renv->cap * sizeof *renv->b);
     renv->len = 0;
     renv->parent = ev->late_scope ? ev->late_scope : env; /* as fields_env */
     r->src = src;

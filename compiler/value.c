@@ -431,22 +431,21 @@ const Value *value_object_of(Arena *ar, Span at, ...)
 
 const Value *value_with_key(Arena *ar, const Value *obj, const char *key, const Value *v)
 {
-    size_t n = obj->u.obj.len;
-    const char **keys = arena_alloc(ar, (n + 1) * sizeof *keys);
-    const Value **vals = arena_alloc(ar, (n + 1) * sizeof *vals);
-    if (n) {
-        memcpy(keys, obj->u.obj.keys, n * sizeof *keys);
-        memcpy(vals, obj->u.obj.vals, n * sizeof *vals);
-    }
-    size_t i = 0;
-    while (i < n && strcmp(keys[i], key) != 0)
+    size_t n = obj->u.obj.len, i = 0;
+    while (i < n && strcmp(obj->u.obj.keys[i], key) != 0)
         i++;
+    const Value **vals = arena_alloc(ar, (i < n ? n : n + 1) * sizeof *vals);
+    if (n)
+        memcpy(vals, obj->u.obj.vals, n * sizeof *vals);
     vals[i] = v;
     if (i < n) {
         /* Same keys: the object's own, and its index. */
         const HashIndex *index = obj->u.obj.index;
         return value_object_shared(ar, obj->at, obj->u.obj.keys, vals, n, &index);
     }
-    keys[i] = key;
+    const char **keys = arena_alloc(ar, (n + 1) * sizeof *keys);
+    if (n)
+        memcpy(keys, obj->u.obj.keys, n * sizeof *keys);
+    keys[n] = key;
     return value_object(ar, obj->at, keys, vals, n + 1);
 }

@@ -593,6 +593,19 @@ for r in tests/fuzz/regressions/*; do
         ok
     fi
 done
+# The whole check too (fuzz_check's inputs are sites of tests/stdlib):
+# under the sanitizers a regression fails here if it still misbehaves.
+for r in tests/fuzz/regressions/*.crown; do
+    [ -f "$r" ] || continue
+    run_crownc "$TMP/in.out" check --stdlib tests/stdlib "$r"
+    st=$?
+    if crashed "$st" "$TMP/in.out" || [ "$st" -gt 2 ]; then
+        bad "fuzz regression $r, checked: status $st"
+        tail -3 "$TMP/in.out"
+    else
+        ok
+    fi
+done
 
 # ---- seal ---------------------------------------------------------------
 section "seal"
