@@ -48,6 +48,17 @@ void sb_puts(StrBuf *b, const char *s) { sb_putn(b, s, strlen(s)); }
 
 void sb_putc(StrBuf *b, char c) { sb_putn(b, &c, 1); }
 
+void sb_putu(StrBuf *b, unsigned long long n)
+{
+    char digits[20];
+    size_t i = sizeof digits;
+    do {
+        digits[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    sb_putn(b, digits + i, sizeof digits - i);
+}
+
 void sb_repeat(StrBuf *b, char c, size_t n)
 {
     reserve(b, n);

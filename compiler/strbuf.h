@@ -20,6 +20,8 @@ void sb_putn(StrBuf *b, const char *s, size_t n);
 void sb_puts(StrBuf *b, const char *s);
 void sb_putc(StrBuf *b, char c);
 void sb_repeat(StrBuf *b, char c, size_t n);
+/* n in decimal: what printf's %u would write, without printf. */
+void sb_putu(StrBuf *b, unsigned long long n);
 void sb_printf(StrBuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_vprintf(StrBuf *b, const char *fmt, va_list ap);
 /* Removes trailing spaces and tabs. */

@@ -172,11 +172,17 @@ static void index_entry(Build *b, const char *path, const char *data, size_t len
     json_string(ix, m->name, strlen(m->name));
     sb_puts(ix, ", \"component\": ");
     json_string(ix, component, strlen(component));
-    sb_printf(ix, ", \"sha256\": \"%s\", \"source\": ", hex);
+    /* one entry per object: written out, not formatted */
+    sb_puts(ix, ", \"sha256\": \"");
+    sb_puts(ix, hex);
+    sb_puts(ix, "\", \"source\": ");
     StrBuf src;
     sb_init(&src);
     stable_source(b, m->origin.src, &src);
-    sb_printf(&src, ":%u:%u", m->origin.line, m->origin.col);
+    sb_putc(&src, ':');
+    sb_putu(&src, m->origin.line);
+    sb_putc(&src, ':');
+    sb_putu(&src, m->origin.col);
     json_string(ix, src.data, src.len);
     sb_free(&src);
     sb_putc(ix, '}');

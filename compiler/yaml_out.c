@@ -90,35 +90,28 @@ static TextScan scan_text(const char *s, size_t len)
 
 /* ---- when a plain scalar reads back as the same string ------------------- */
 
-static bool ascii_eq_nocase(const char *s, size_t len, const char *word)
-{
-    if (strlen(word) != len)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
-        if (c != word[i])
-            return false;
-    }
-    return true;
-}
-
 /* Words some YAML reader resolves to something else than a string: the
  * null, bool, infinity and NaN spellings of YAML 1.1 and 1.2 (matched in
  * every letter case, which costs nothing and covers lenient readers), the
- * 1.1 merge key `<<` and value key `=`. */
+ * 1.1 merge key `<<` and value key `=`. Kept by length: this is asked of
+ * every scalar written, and most are longer than any of them. */
 static bool is_reserved_word(const char *s, size_t len)
 {
-    static const char *const words[] = {
-        "~",    "null", "true", "false", "yes",   "no",    "on",    "off",   "y",
-        "n",    ".inf", "+.inf", "-.inf", ".nan", "+.nan", "-.nan", "<<",    "=",
-    };
-    /* Most strings are longer than every word: asked of each scalar
-     * written, so they are not compared one by one. */
     enum { LONGEST = 5 };
-    if (len > LONGEST)
+    static const char *const words[LONGEST + 1][6] = {
+        [1] = {"~", "y", "n", "="},
+        [2] = {"no", "on", "<<"},
+        [3] = {"yes", "off"},
+        [4] = {"null", "true", ".inf", ".nan"},
+        [5] = {"false", "+.inf", "-.inf", "+.nan", "-.nan"},
+    };
+    if (len == 0 || len > LONGEST)
         return false;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (ascii_eq_nocase(s, len, words[i]))
+    char low[LONGEST];
+    for (size_t i = 0; i < len; i++)
+        low[i] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+    for (size_t k = 0; words[len][k]; k++)
+        if (memcmp(low, words[len][k], len) == 0)
             return true;
     return false;
 }
