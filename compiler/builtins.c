@@ -13,6 +13,7 @@
 #include "eval_internal.h"
 #include "hashidx.h"
 #include "secret.h"
+#include "yaml_out.h"
 
 typedef struct Call {
     Eval *ev;
@@ -470,6 +471,30 @@ static const Value *b_join(Call *c)
     return v;
 }
 
+/* A value as the text of one YAML document, in the spelling of the tree's
+ * own files, for files outside the tree's objects (bootstrap/): built from
+ * values, never from text, so no string of the site can add a key to it. */
+static const Value *b_to_yaml(Call *c)
+{
+    StrBuf b;
+    sb_init(&b);
+    YamlError err = {0};
+    if (!yaml_render(c->args[0], NULL, &b, &err)) {
+        const Value *at = err.value ? err.value : c->args[0];
+        Diag *d = at->kind == V_SECRET
+                      ? eval_error(c->ev, "E0222", here(c), "a secret cannot be put into a string")
+                      : eval_error(c->ev, "E0216", here(c), "to_yaml() cannot write this value: %s",
+                                   err.reason ? err.reason : "?");
+        if (d)
+            diag_add_secondary(d, at->at, at->kind == V_SECRET ? "this secret" : "this value");
+        sb_free(&b);
+        return NULL;
+    }
+    const Value *v = str(c, b.data ? b.data : "", b.len);
+    sb_free(&b);
+    return v;
+}
+
 static const Value *b_split(Call *c)
 {
     const Value *s = c->args[0], *sep = c->args[1];
@@ -788,6 +813,7 @@ static const Builtin builtins[] = {
     {"lower", b_lower, {1, 1, BR_STRING, {A_STR}}},
     {"upper", b_upper, {1, 1, BR_STRING, {A_STR}}},
     {"join", b_join, {2, 2, BR_STRING, {A_LIST, A_STR}}},
+    {"to_yaml", b_to_yaml, {1, 1, BR_STRING, {A_ANY}}},
     {"split", b_split, {2, 2, BR_LIST_STRING, {A_STR, A_STR}}},
     {"replace", b_replace, {3, 3, BR_STRING, {A_STR, A_STR, A_STR}}},
     {"contains", b_contains, {2, 2, BR_BOOL, {A_STR | A_LIST, A_ANY}}},

@@ -290,12 +290,19 @@ static size_t below_end(const Build *b, size_t lo, size_t n, const char *dir, si
     return lo;
 }
 
-/* Whether a YAML file is among the files [lo, hi): a directory of other
- * files (bootstrap/) is no kustomize directory. */
+/* Files for the operator: the configuration of systems outside the
+ * cluster, which no kustomization may apply, whatever their names. */
+static bool for_operator(const char *path)
+{
+    return strncmp(path, "bootstrap/", strlen("bootstrap/")) == 0;
+}
+
+/* Whether a YAML file of the cluster is among the files [lo, hi): a
+ * directory of other files is no kustomize directory. */
 static bool any_yaml(const Build *b, size_t lo, size_t hi)
 {
     for (size_t i = lo; i < hi; i++)
-        if (ends_with_yaml(file_path(b, i)))
+        if (ends_with_yaml(file_path(b, i)) && !for_operator(file_path(b, i)))
             return true;
     return false;
 }

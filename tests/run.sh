@@ -182,10 +182,15 @@ diff -r "$TMP/out1" "$TMP/out2" >/dev/null && ok || bad "two builds of lab diffe
 (cd "$TMP" && timeout 60 "$ROOT/$CROWNC" build "$ROOT/sites/lab" --out "$TMP/out3" >/dev/null 2>&1)
 diff -r "$TMP/out1" "$TMP/out3" >/dev/null && ok ||
     bad "a build from another working directory differs"
-# Every directory with YAML has a kustomization that lists it.
-missing=$(cd "$TMP/out1" && find . -name '*.yaml' -exec dirname {} \; | sort -u |
-    while read -r d; do [ -f "$d/kustomization.yaml" ] || echo "$d"; done)
+# Every directory with YAML has a kustomization that lists it, except the
+# operator's files (bootstrap/), which no kustomization applies.
+missing=$(cd "$TMP/out1" && find . -path ./lab/bootstrap -prune -o -name '*.yaml' -exec dirname {} \; |
+    sort -u | while read -r d; do [ -f "$d/kustomization.yaml" ] || echo "$d"; done)
 [ -z "$missing" ] && ok || bad "directories without kustomization.yaml: $missing"
+[ -n "$(find "$TMP/out1/lab/bootstrap" -name '*.yaml')" ] &&
+    [ -z "$(find "$TMP/out1/lab/bootstrap" -name kustomization.yaml)" ] &&
+    ! grep -q bootstrap "$TMP/out1/lab/kustomization.yaml" && ok ||
+    bad "bootstrap/ holds no YAML, or a kustomization applies it"
 if command -v kubectl >/dev/null 2>&1; then
     # Every directory of every golden tree builds with kustomize.
     for g in golden/*/*/; do
@@ -211,6 +216,28 @@ if [ -x "$VALIDATE" ] && python3 -c 'import yaml, jsonschema' 2>/dev/null; then
     done
 else
     echo "skip: validate-manifests (../shared/tools or python3-yaml/jsonschema is missing)"
+fi
+# The API server's configuration is the type it claims, in the form the
+# site's Kubernetes reads: --oidc-* flags in kubeadm v1beta3 before 1.30, a
+# structured AuthenticationConfiguration from 1.30 (v1 from 1.34), kubeadm
+# v1beta4 from 1.31.
+if python3 -c 'import yaml' 2>/dev/null; then
+    for v in 1.29 1.30 1.31 1.34; do
+        rm -rf "$TMP/k8s" "$TMP/k8s-out" && cp -r sites/lab "$TMP/k8s"
+        sed -i "s/^  kubernetes = \"1.31\"/  kubernetes = \"$v\"/" "$TMP/k8s/site.crown"
+        build_ok "build lab for Kubernetes $v" "$TMP/k8s" --out "$TMP/k8s-out"
+        d=$TMP/k8s-out/lab/bootstrap/kube-apiserver
+        python3 tests/tools/apiserver_config.py "$d" "${v#1.}" \
+            https://auth.lab.example.org/realms/crownlabs k8s && ok ||
+            bad "the API server's configuration for Kubernetes $v"
+        if [ -x "$VALIDATE" ] && python3 -c 'import jsonschema' 2>/dev/null; then
+            "$VALIDATE" --strict "$d" >"$TMP/validate.out" 2>&1 &&
+                grep -q ' 0 invalid, 0 skipped' "$TMP/validate.out" && ok ||
+                { bad "the API server's configuration for Kubernetes $v is not valid"; cat "$TMP/validate.out"; }
+        fi
+    done
+else
+    echo "skip: the API server's configuration (python3-yaml is missing)"
 fi
 # Commits: one for a new tree, none for the same tree again.
 build_ok "build lab --repo" sites/lab --repo "$TMP/repo"
@@ -1168,7 +1195,7 @@ run_crownc "$TMP/man.all" manifests sites/lab
 objs=$(grep -c '^{"component":[^{]*"object":' "$TMP/man.all")
 charts=$(grep -c '^{"component":[^{]*"chart":' "$TMP/man.all")
 files=$(find golden/flux/lab -name '*.yaml' ! -name kustomization.yaml ! -name 'helmrelease-*' \
-    ! -name 'helmrepository-*' ! -path '*/gitops/*' | wc -l)
+    ! -name 'helmrepository-*' ! -path '*/gitops/*' ! -path '*/bootstrap/*' | wc -l)
 releases=$(find golden/flux/lab -name 'helmrelease-*.yaml' | wc -l)
 [ "$objs" = "$files" ] && [ "$charts" = "$releases" ] &&
     grep -q "^crownc: sites/lab: $objs objects and $charts charts; .build. adds" "$TMP/man.all" && ok ||
