@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "eval_internal.h"
 #include "hashidx.h"
 #include "secret.h"
@@ -473,13 +475,14 @@ static const Value *b_join(Call *c)
 
 /* A value as the text of one YAML document, in the spelling of the tree's
  * own files, for files outside the tree's objects (bootstrap/): built from
- * values, never from text, so no string of the site can add a key to it. */
+ * values, never from text, so no string of the site can add a key to it.
+ * An attribute set to null is left out, as in the objects of the tree. */
 static const Value *b_to_yaml(Call *c)
 {
     StrBuf b;
     sb_init(&b);
     YamlError err = {0};
-    if (!yaml_render(c->args[0], NULL, &b, &err)) {
+    if (!yaml_render(value_without_nulls(ar(c), c->args[0]), NULL, &b, &err)) {
         const Value *at = err.value ? err.value : c->args[0];
         Diag *d = at->kind == V_SECRET
                       ? eval_error(c->ev, "E0222", here(c), "a secret cannot be put into a string")
@@ -493,6 +496,36 @@ static const Value *b_to_yaml(Call *c)
     const Value *v = str(c, b.data ? b.data : "", b.len);
     sb_free(&b);
     return v;
+}
+
+/* The SHA-256 of a string's bytes, in lower-case hex, or its first
+ * digits: a name that changes when what it names does (a Job per version
+ * of its configuration), short enough for a Kubernetes name. */
+static const Value *b_sha256(Call *c)
+{
+    const Value *s = c->args[0];
+    if (!is_text(s))
+        return fail_arg(c, 0, "a string");
+    int64_t digits = 64;
+    if (c->nargs > 1) {
+        const Value *d = c->args[1];
+        if (d->kind != V_INT || d->u.i < 8 || d->u.i > 64)
+            return fail_arg(c, 1, "a number of hex digits from 8 to 64");
+        digits = d->u.i;
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (!EVP_Digest(s->u.str.s, s->u.str.len, md, &n, EVP_sha256(), NULL)) {
+        eval_error(c->ev, "E0216", here(c), "sha256() failed in OpenSSL");
+        return NULL;
+    }
+    static const char hex[] = "0123456789abcdef";
+    char out[2 * EVP_MAX_MD_SIZE];
+    for (unsigned int i = 0; i < n; i++) {
+        out[2 * i] = hex[md[i] >> 4];
+        out[2 * i + 1] = hex[md[i] & 15];
+    }
+    return str(c, out, (size_t)digits < 2 * (size_t)n ? (size_t)digits : 2 * (size_t)n);
 }
 
 static const Value *b_split(Call *c)
@@ -814,6 +847,7 @@ static const Builtin builtins[] = {
     {"upper", b_upper, {1, 1, BR_STRING, {A_STR}}},
     {"join", b_join, {2, 2, BR_STRING, {A_LIST, A_STR}}},
     {"to_yaml", b_to_yaml, {1, 1, BR_STRING, {A_ANY}}},
+    {"sha256", b_sha256, {1, 2, BR_STRING, {A_STR, A_NUM}}},
     {"split", b_split, {2, 2, BR_LIST_STRING, {A_STR, A_STR}}},
     {"replace", b_replace, {3, 3, BR_STRING, {A_STR, A_STR, A_STR}}},
     {"contains", b_contains, {2, 2, BR_BOOL, {A_STR | A_LIST, A_ANY}}},

@@ -191,7 +191,6 @@ static bool manifest_step(Eval *ev, Env *env, void *p)
     return true;
 }
 
-static const Value *without_nulls(Eval *ev, const Value *v);
 
 static void chart(Ctx *x, const Node *blk, Env *env)
 {
@@ -218,7 +217,7 @@ static void chart(Ctx *x, const Node *blk, Env *env)
     }
     /* In Helm values a null deletes the chart's default: an attribute the
      * site leaves unset must leave the default alone instead. */
-    x->c->chart = without_nulls(x->ev, value_object(x->ev->ar, blk->span, keys, vals, n));
+    x->c->chart = value_without_nulls(x->ev->ar, value_object(x->ev->ar, blk->span, keys, vals, n));
 }
 
 static void body(Ctx *x, const NodeList *items, Env *outer);
@@ -299,46 +298,6 @@ static void body(Ctx *x, const NodeList *items, Env *outer)
 }
 
 /* ---- completing the objects ---- */
-
-/* v without the attributes set to null, at every depth: v itself when it
- * has none (values are never changed, so they can be shared), else a copy
- * of what holds them. A record comes out as a plain object either way. */
-static const Value *without_nulls(Eval *ev, const Value *v)
-{
-    if (v->kind == V_LIST) {
-        size_t n = v->u.list.len;
-        const Value **items = NULL; /* made at the first item that changes */
-        for (size_t i = 0; i < n; i++) {
-            const Value *x = without_nulls(ev, v->u.list.items[i]);
-            if (!items && x != v->u.list.items[i])
-                items = arena_copy(ev->ar, v->u.list.items, n, i, sizeof *items);
-            if (items)
-                items[i] = x;
-        }
-        return items ? value_list(ev->ar, v->at, items, n) : v;
-    }
-    if (v->kind != V_OBJECT && v->kind != V_RECORD)
-        return v;
-    size_t n = v->u.obj.len, k = 0;
-    const char **keys = NULL; /* made at the first attribute that changes */
-    const Value **vals = NULL;
-    for (size_t i = 0; i < n; i++) {
-        const Value *x = v->u.obj.vals[i];
-        const Value *y = x->kind == V_NULL ? NULL : without_nulls(ev, x);
-        if (!vals && y != x) {
-            keys = arena_copy(ev->ar, v->u.obj.keys, n, i, sizeof *keys);
-            vals = arena_copy(ev->ar, v->u.obj.vals, n, i, sizeof *vals);
-            k = i;
-        }
-        if (vals && y) {
-            keys[k] = v->u.obj.keys[i];
-            vals[k++] = y;
-        }
-    }
-    if (vals)
-        return value_object(ev->ar, v->at, keys, vals, k);
-    return v->kind == V_OBJECT ? v : value_object(ev->ar, v->at, v->u.obj.keys, v->u.obj.vals, n);
-}
 
 /* A copy of obj with key set to v: replaced in place, or added last. */
 static const Value *with_key(Eval *ev, const Value *obj, const char *key, const Value *v)
@@ -425,7 +384,7 @@ static const Value *common_labels(Ctx *x, const Value *meta, Span at)
 static bool complete(Ctx *x, const Value *obj, const Node *blk, Span origin, Manifest *m)
 {
     Eval *ev = x->ev;
-    obj = without_nulls(ev, obj);
+    obj = value_without_nulls(ev->ar, obj);
     const Value *meta = value_get(obj, "metadata");
     const char *kind = text_at(x, obj, "kind", blk, "`kind`");
     const char *api = text_at(x, obj, "apiVersion", blk, "`apiVersion`");

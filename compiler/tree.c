@@ -349,6 +349,16 @@ static void kustomization(Build *b, const Dir *d)
     for (char *c = name.data; *c; c++)
         if (*c == '/')
             *c = '-';
+    /* A name stays a DNS label however deep the directory: past 63
+     * characters, its start and a digest of the whole. */
+    if (name.len > 63) {
+        char hex[65];
+        digest(name.data, name.len, hex);
+        name.len = 52;
+        name.data[52] = '\0';
+        sb_putc(&name, '-');
+        sb_putn(&name, hex, 10);
+    }
     const Value *k = obj(b, "apiVersion", tb_str(b, "kustomize.config.k8s.io/v1beta1"), "kind",
                          tb_str(b, "Kustomization"), "metadata", obj(b, "name", tb_str(b, name.data),
                                                                    NULL),

@@ -429,6 +429,53 @@ const Value *value_object_of(Arena *ar, Span at, ...)
     return value_object(ar, at, ks, vs, n);
 }
 
+/* n elements of elem bytes, the first k copied from at, the rest zero. */
+static void *copy_prefix(Arena *ar, const void *at, size_t n, size_t k, size_t elem)
+{
+    void *p = arena_alloc(ar, n * elem);
+    if (k)
+        memcpy(p, at, k * elem);
+    return p;
+}
+
+const Value *value_without_nulls(Arena *ar, const Value *v)
+{
+    if (v->kind == V_LIST) {
+        size_t n = v->u.list.len;
+        const Value **items = NULL; /* made at the first item that changes */
+        for (size_t i = 0; i < n; i++) {
+            const Value *x = value_without_nulls(ar, v->u.list.items[i]);
+            if (!items && x != v->u.list.items[i])
+                items = copy_prefix(ar, v->u.list.items, n, i, sizeof *items);
+            if (items)
+                items[i] = x;
+        }
+        return items ? value_list(ar, v->at, items, n) : v;
+    }
+    if (v->kind != V_OBJECT && v->kind != V_RECORD)
+        return v;
+    size_t n = v->u.obj.len, k = 0;
+    const char **keys = NULL; /* made at the first attribute that changes */
+    const Value **vals = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const Value *x = v->u.obj.vals[i];
+        const Value *y = x->kind == V_NULL ? NULL : value_without_nulls(ar, x);
+        if (!vals && y != x) {
+            keys = copy_prefix(ar, v->u.obj.keys, n, i, sizeof *keys);
+            vals = copy_prefix(ar, v->u.obj.vals, n, i, sizeof *vals);
+            k = i;
+        }
+        if (vals && y) {
+            keys[k] = v->u.obj.keys[i];
+            vals[k++] = y;
+        }
+    }
+    if (vals)
+        return value_object(ar, v->at, keys, vals, k);
+    return v->kind == V_OBJECT ? v : value_object(ar, v->at, v->u.obj.keys, v->u.obj.vals, n);
+}
+
+
 const Value *value_with_key(Arena *ar, const Value *obj, const char *key, const Value *v)
 {
     size_t n = obj->u.obj.len, i = 0;

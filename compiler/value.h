@@ -124,6 +124,10 @@ const Value *value_object_shared(Arena *ar, Span at, const char **keys, const Va
  * most 32 keys (more aborts), in that order; a NULL value leaves its key
  * out. */
 const Value *value_object_of(Arena *ar, Span at, ...);
+/* v without the attributes set to null, at every depth: v itself when it
+ * has none (values are never changed, so they can be shared), else a copy
+ * of what holds them. A record comes out as a plain object either way. */
+const Value *value_without_nulls(Arena *ar, const Value *v);
 /* obj with key set to v: replaced in place, or added last. */
 const Value *value_with_key(Arena *ar, const Value *obj, const char *key, const Value *v);
 /* A copy of v that points at another place. */

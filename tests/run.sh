@@ -268,6 +268,22 @@ sys.exit(0 if paths == ["crown.index.json", "workspaces/workspaces/workspace-net
 build_ok "build the changed quota" "$TMP/quota-lab" --repo "$TMP/repo"
 grep -q "lab: 0 added, 2 changed, 0 removed" "$TMP/build.out" && ok ||
     bad "the quota commit's summary is not '0 added, 2 changed, 0 removed'"
+# One host changes (the realm's, `auth`): exactly the files that named it
+# change, and the index; the realm, whose redirects are the dashboard's,
+# and its Job stay as they were, and so do the sealed values.
+rm -rf "$TMP/host-lab" "$TMP/host-repo" && cp -r sites/lab "$TMP/host-lab"
+sed -i 's|^  installer  = kubeadm|  installer  = kubeadm\n  hosts      = { auth = "login.lab.example.org" }|' "$TMP/host-lab/site.crown"
+build_ok "build lab for the host change" sites/lab --repo "$TMP/host-repo"
+timeout 60 "$CROWNC" diff "$TMP/host-lab" --repo "$TMP/host-repo" --format=json >"$TMP/host.json" 2>/dev/null
+naming=$(cd "$TMP/out1/lab" && { grep -rl 'auth\.lab\.example\.org' .; echo ./crown.index.json; } |
+    sed 's|^\./||' | LC_ALL=C sort -u)
+python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+want = sys.argv[2].split()
+got = sorted(c["path"] for c in d["changed"])
+sys.exit(0 if got == want and not d["added"] and not d["removed"] and len(want) > 3 else 1)' \
+    "$TMP/host.json" "$naming" && ok ||
+    { bad "another realm host changes other files than those that name it"; echo "$naming"; head -c 600 "$TMP/host.json"; }
 # A build that cannot move the branch (its lock is held) fails clearly and
 # leaves the branch and the repository as they were.
 before=$(cat "$TMP/repo/refs/heads/main" 2>/dev/null)
@@ -344,6 +360,28 @@ CROWN
 build_ok "two objects whose files would coincide" "$TMP/refused" --out "$TMP/r-out"
 [ "$(ls "$TMP/r-out/lab/tenants/extra" | grep -c '^tenant-alice_[0-9a-f]\{16\}\.yaml$')" = 2 ] && ok ||
     { bad "two objects whose files would coincide: not two files"; ls "$TMP/r-out/lab/tenants/extra"; }
+# A deep directory's kustomization keeps a name that is a DNS label.
+rm -rf "$TMP/refused" "$TMP/r-out" && cp -r sites/lab "$TMP/refused"
+cat >>"$TMP/refused/site.crown" <<'CROWN'
+component a-component-whose-name-is-long "Objects in a namespace whose name is long too." {
+  layer = "tenants"
+  manifest {
+    apiVersion = "v1"
+    kind       = "Namespace"
+    metadata { name = "a-namespace-whose-name-is-long-as-well" }
+  }
+  manifest {
+    apiVersion = "v1"
+    kind       = "ConfigMap"
+    metadata { name = "x", namespace = "a-namespace-whose-name-is-long-as-well" }
+  }
+}
+CROWN
+build_ok "a directory whose kustomization name would be long" "$TMP/refused" --out "$TMP/r-out"
+kname=$(sed -n 's/^  name: //p' \
+    "$TMP/r-out/lab/tenants/a-component-whose-name-is-long/a-namespace-whose-name-is-long-as-well/kustomization.yaml")
+[ "${#kname}" -le 63 ] && [[ $kname =~ ^lab-tenants-a-component-whose-name-is-long-a-namespa-[0-9a-f]{10}$ ]] && ok ||
+    bad "a long kustomization name is '$kname'"
 refused "a namespace that is a file name" 'E0405.*cannot name a namespace' '
 component extra "A namespace beside the kustomization." {
   layer = "tenants"
@@ -846,6 +884,14 @@ else
         done
     done
     [ "$ust" = 0 ] && ok || { bad "secrets: unseal.py tree golden/*/* failed (status $ust)"; head -5 "$TMP/s-unseal.err"; }
+    # The realm each Flux tree applies matches what the tree's consumers
+    # expect of it, and each client's secret is its consumer's.
+    for s in sites/*/; do
+        name=$(basename "$s")
+        grep "^golden/flux/$name/" "$TMP/s-unseal.out" >"$TMP/s-realm.in"
+        python3 tests/tools/realm_check.py "golden/flux/$name" "$TMP/s-realm.in" && ok ||
+            bad "secrets: the realm of golden/flux/$name"
+    done
     # One robot credential, two shapes: the pull document's password is
     # the shared password that CDI's access key holds.
     python3 - "$TMP/s-rev-polito" <<'PY' && ok || bad "secrets: registry-pull does not hold the password registry-robot"
@@ -907,18 +953,19 @@ s_c2=$(s_tip "$SREPO")
 [ "$st" = 0 ] && [ -n "$s_c2" ] && [ "$s_c2" != "$s_c1" ] && ok ||
     { bad "secrets: build of polito with a rotated secret: status $st, no commit"; head -10 "$TMP/s-b2.out"; }
 
-# 4. The rotation changes the one SealedSecret that holds the secret, and
-# in it only the rotated value (the index's digest of a SealedSecret
+# 4. The rotation changes the SealedSecrets that hold the secret (the
+# operator's values and the realm's), and in them only the rotated value (the index's digest of a SealedSecret
 # leaves out its ciphertexts); the revealed value is new.
 s_cl=polito/crownlabs/crownlabs/crownlabs-production/sealedsecret-crownlabs-values.yaml
+s_realm=polito/crownlabs/keycloak-realm/keycloak/sealedsecret-keycloak-realm-secrets.yaml
 if ! $s_have_git; then
     echo "skip: secrets: what a rotation changes (git is not installed)"
 elif [ -z "$s_c1" ] || [ "$s_c1" = "$s_c2" ]; then
     bad "secrets: no two commits to compare for the rotation"
 else
     git -C "$SREPO" diff --name-only "$s_c1" "$s_c2" >"$TMP/s-changed" 2>&1
-    printf '%s\n' "$s_cl" | cmp -s - "$TMP/s-changed" && ok ||
-        { bad "secrets: rotating keycloak-operator-client changed other files than $s_cl"; head -10 "$TMP/s-changed"; }
+    printf '%s\n' "$s_cl" "$s_realm" | cmp -s - "$TMP/s-changed" && ok ||
+        { bad "secrets: rotating keycloak-operator-client changed other files than its two places"; head -10 "$TMP/s-changed"; }
     git -C "$SREPO" show "$s_c1:$s_cl" >"$TMP/s-cl1" 2>&1
     git -C "$SREPO" show "$s_c2:$s_cl" >"$TMP/s-cl2" 2>&1
     k=operator.configurations.keycloak.clientSecret m=crownmail.configs.overrides.smtp.smtpPassword
@@ -976,10 +1023,15 @@ else
             mkdir -p "$TMP/s-tree3"
             # shellcheck disable=SC2046 # one path per line, no spaces
             git -C "$SREPO" archive "$s_c3" $(cat "$TMP/s-sealed") | tar -x -C "$TMP/s-tree3"
+            # Every value opens, and every place of a secret is among them
+            # (beside plain text sealed with it, such as a login name).
             python3 tests/tools/unseal.py tree --key "$TMP/s-cert-new.key" \
                 --cert "$TMP/s-cert/new-sealing.pem" "$TMP/s-tree3" >"$TMP/s-unseal.out" 2>"$TMP/s-unseal.err" &&
-                [ "$(wc -l <"$TMP/s-unseal.out")" = "$(grep -c -x "$(printf '\t')used by .*" "$TMP/s-rev-rot/list")" ] && ok ||
-                { bad "secrets: the values sealed to the new certificate do not open with its key"; head -5 "$TMP/s-unseal.err"; }
+                sed -n 's/^\tused by \(.*\)$/\1/p' "$TMP/s-rev-rot/list" | grep -v ', as its password$' |
+                    LC_ALL=C sort -u >"$TMP/s-places" &&
+                cut -f 2 "$TMP/s-unseal.out" | LC_ALL=C sort -u | comm -23 "$TMP/s-places" - >"$TMP/s-unopened" &&
+                [ -s "$TMP/s-places" ] && [ ! -s "$TMP/s-unopened" ] && ok ||
+                { bad "secrets: the values sealed to the new certificate do not open with its key"; head -5 "$TMP/s-unseal.err" "$TMP/s-unopened"; }
         fi
     fi
 fi
@@ -1165,7 +1217,7 @@ PY
     other=$(grep '^    user: ' "$f" | sed 's/^    user: //')
     sed -i "s|^    token: .*|    token: $other|" "$f"
     run_crownc "$TMP/s-own2.out" build "$TMP/s-own" --out "$TMP/s-own-out"
-    grep -q 'secret values: 1 sealed, 4 kept' "$TMP/s-own2.out" &&
+    grep -q 'secret values: 1 sealed, 12 kept' "$TMP/s-own2.out" &&
         ! grep -q "^    token: $other\$" "$f" && ok ||
         { bad "secrets: a planted ciphertext was kept"; head -3 "$TMP/s-own2.out"; }
     run_crownc "$TMP/s-own-rev.out" secrets reveal "$TMP/s-own" deploy-key --public

@@ -59,10 +59,9 @@ identity {{
 }}
 
 external {{
-  ingress_classes = ["nginx-external"]
-  hosts           = ["auth.crownlabs.uni.example.org", "grafana.crownlabs.uni.example.org"]
-  services        = ["http://kube-prometheus-stack-prometheus.monitoring:9090"]
-  crds            = ["servicemonitors.monitoring.coreos.com"]
+  hosts    = ["grafana.crownlabs.uni.example.org"]
+  services = ["http://kube-prometheus-stack-prometheus.monitoring:9090"]
+  crds     = ["servicemonitors.monitoring.coreos.com"]
 }}
 """
 
