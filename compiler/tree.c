@@ -34,6 +34,11 @@ const Value *tb_boolean(Build *b, bool v)
     return value_bool(b->ev->ar, source_span(b->p->units[0].src, 0, 0), v);
 }
 
+const Value *tb_int(Build *b, int64_t v)
+{
+    return value_int(b->ev->ar, source_span(b->p->units[0].src, 0, 0), v);
+}
+
 
 const Value *tb_list_of(Build *b, const Value **items, size_t n)
 {

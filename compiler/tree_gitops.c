@@ -58,12 +58,19 @@ void tree_flux_chart(Build *b, const Component *c)
         "metadata", obj(b, "name", tb_str(b, c->decl->name), "namespace", tb_str(b, ns), "labels",
                         tb_labels(b, c), NULL),
         "spec",
-        obj(b, "interval", tb_str(b, "10m"), "releaseName", tb_str(b, c->decl->name), "chart",
+        obj(b, "interval", tb_str(b, "10m"), "releaseName", tb_str(b, c->decl->name),
+            /* A first install waits for its pods: a database, or a
+             * StatefulSet whose replicas start one after the other, takes
+             * longer than Helm's 5 minutes. A failed attempt is retried
+             * rather than left failed. */
+            "timeout", tb_str(b, "15m"), "chart",
             obj(b, "spec", obj(b, "chart", tb_str(b, name), "version", value_get(ch, "version"),
                                "sourceRef", obj(b, "kind", tb_str(b, "HelmRepository"), "name",
                                                 tb_str(b, name), NULL), NULL), NULL),
-            "install", obj(b, "crds", tb_str(b, "CreateReplace"), NULL),
-            "upgrade", obj(b, "crds", tb_str(b, "CreateReplace"), NULL),
+            "install", obj(b, "crds", tb_str(b, "CreateReplace"), "remediation",
+                           obj(b, "retries", tb_int(b, 3), NULL), NULL),
+            "upgrade", obj(b, "crds", tb_str(b, "CreateReplace"), "remediation",
+                           obj(b, "retries", tb_int(b, 3), NULL), NULL),
             "values", values, "valuesFrom", values_from(b, c), NULL),
         NULL);
     Manifest mr = generated(b, repo, "HelmRepository", name, ns, at);
@@ -204,6 +211,13 @@ static int layer_index(const char *layer)
     return 0;
 }
 
+static const Value *sync_retry(Build *b)
+{
+    return obj(b, "limit", tb_int(b, 10), "backoff",
+               obj(b, "duration", tb_str(b, "30s"), "factor", tb_int(b, 2), "maxDuration",
+                   tb_str(b, "10m"), NULL), NULL);
+}
+
 static void argo_app(Build *b, const Component *c)
 {
     const char *argo_ns = tb_argo_setting(b, "namespace", "argocd");
@@ -238,7 +252,11 @@ static void argo_app(Build *b, const Component *c)
             c->ns ? tb_str(b, c->ns) : NULL, NULL),
         "syncPolicy",
         obj(b, "automated", obj(b, "prune", tb_boolean(b, true), "selfHeal", tb_boolean(b, true), NULL),
-            "syncOptions", tb_list_of(b, (const Value *[]){tb_str(b, "ServerSideApply=true")}, 1), NULL),
+            "syncOptions", tb_list_of(b, (const Value *[]){tb_str(b, "ServerSideApply=true")}, 1),
+            /* Argo CD does not sync a commit again after a failed
+             * automated sync of it: a component whose dependency was not
+             * up yet would wait for the next commit. */
+            "retry", sync_retry(b), NULL),
         NULL);
     tb_emit_plain(b, path.data, obj(b, "apiVersion", tb_str(b, "argoproj.io/v1alpha1"), "kind",
                                  tb_str(b, "Application"), "metadata", meta, "spec", spec, NULL));

@@ -41,6 +41,7 @@ typedef struct Build {
 /* Values for generated objects, pointing at the site file's start. */
 const Value *tb_str(Build *b, const char *s);
 const Value *tb_boolean(Build *b, bool v);
+const Value *tb_int(Build *b, int64_t v);
 const Value *tb_list_of(Build *b, const Value **items, size_t n);
 /* The text of a string field, or NULL. */
 const char *tb_field_text(const Value *rec, const char *key);
