@@ -147,7 +147,8 @@ valgrind: $(CROWNC)
 	@$(VALGRIND) $(CROWNC) doc >/dev/null
 	@# Sealing, then reuse from the branch; and a secret revealed.
 	@tmp=$$(mktemp -d) && export CROWNC_MASTER_KEY=$$(cat tests/keys/master.key) \
-	    CROWN_SECRET_SMTP_PASSWORD=x CROWN_SECRET_BGP_PASSWORD=y SOURCE_DATE_EPOCH=1 && \
+	    CROWN_SECRET_SMTP_PASSWORD=x CROWN_SECRET_BGP_PASSWORD=y CROWN_SECRET_LDAP_BIND_PASSWORD=z \
+	    SOURCE_DATE_EPOCH=1 && \
 	for i in 1 2; do \
 	    $(VALGRIND) $(CROWNC) build sites/department --repo $$tmp/repo >/dev/null 2>&1 || \
 	        { echo "valgrind: build sites/department ($$i)"; rm -rf $$tmp; exit 1; }; \
