@@ -284,6 +284,19 @@ got = sorted(c["path"] for c in d["changed"])
 sys.exit(0 if got == want and not d["added"] and not d["removed"] and len(want) > 3 else 1)' \
     "$TMP/host.json" "$naming" && ok ||
     { bad "another realm host changes other files than those that name it"; echo "$naming"; head -c 600 "$TMP/host.json"; }
+# With an external realm nothing of Keycloak is deployed, oauth2-proxy
+# still is, and the clients are listed for the realm's administrator.
+rm -rf "$TMP/oidc-lab" "$TMP/oidc-out" && cp -r sites/lab "$TMP/oidc-lab"
+sed -i 's|^  keycloak { database = embedded {} }|  oidc { issuer = "https://login.example.org/realms/crownlabs" }|' "$TMP/oidc-lab/site.crown"
+build_ok "build lab with an external realm" "$TMP/oidc-lab" --out "$TMP/oidc-out"
+f=$TMP/oidc-out/lab/bootstrap/realm-clients/realm-clients.md
+[ -f "$f" ] && grep -q '^## `k8s`' "$f" && grep -q '^## `crownlabs-operator`' "$f" &&
+    grep -q '^## `user-instances`' "$f" && grep -q 'keycloak-user-instances-client' "$f" &&
+    [ ! -e "$TMP/oidc-out/lab/config/keycloak" ] && [ ! -e "$TMP/oidc-out/lab/crownlabs/keycloak-realm" ] &&
+    [ -d "$TMP/oidc-out/lab/crownlabs/oauth2-proxy" ] &&
+    grep -q 'url: https://login.example.org/realms/crownlabs' \
+        "$TMP/oidc-out/lab/bootstrap/kube-apiserver/authentication-config.yaml" && ok ||
+    { bad "an external realm: Keycloak deployed, or its clients not listed"; ls "$TMP/oidc-out/lab/bootstrap"; }
 # A build that cannot move the branch (its lock is held) fails clearly and
 # leaves the branch and the repository as they were.
 before=$(cat "$TMP/repo/refs/heads/main" 2>/dev/null)
