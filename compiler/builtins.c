@@ -52,6 +52,14 @@ static const Value *str(Call *c, const char *s, size_t n)
     return value_string(ar(c), here(c), s, n);
 }
 
+/* The text built in b, as the call's string; b is freed. */
+static const Value *str_taken(Call *c, StrBuf *b)
+{
+    const Value *v = str(c, b->data ? b->data : "", b->len);
+    sb_free(b);
+    return v;
+}
+
 /* ---- collections ---- */
 
 static const Value *b_len(Call *c)
@@ -468,9 +476,7 @@ static const Value *b_join(Call *c)
             return NULL;
         }
     }
-    const Value *v = str(c, b.data ? b.data : "", b.len);
-    sb_free(&b);
-    return v;
+    return str_taken(c, &b);
 }
 
 /* A value as the text of one YAML document, in the spelling of the tree's
@@ -493,9 +499,7 @@ static const Value *b_to_yaml(Call *c)
         sb_free(&b);
         return NULL;
     }
-    const Value *v = str(c, b.data ? b.data : "", b.len);
-    sb_free(&b);
-    return v;
+    return str_taken(c, &b);
 }
 
 /* The SHA-256 of a string's bytes, in lower-case hex, or its first
@@ -578,9 +582,7 @@ static const Value *b_replace(Call *c)
         p = q + old->u.str.len;
     }
     sb_puts(&b, p);
-    const Value *v = str(c, b.data ? b.data : "", b.len);
-    sb_free(&b);
-    return v;
+    return str_taken(c, &b);
 }
 
 static const Value *b_contains(Call *c)
@@ -651,9 +653,7 @@ static const Value *b_string(Call *c)
         sb_free(&b);
         return fail_arg(c, 0, "a scalar (not a list, an object or a secret)");
     }
-    const Value *v = str(c, b.data ? b.data : "", b.len);
-    sb_free(&b);
-    return v;
+    return str_taken(c, &b);
 }
 
 static const Value *b_int(Call *c)
