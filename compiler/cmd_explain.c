@@ -85,7 +85,7 @@ static bool explain_check(const DeclTable *t, const char *code)
         return false;
     const Span *at = &d->node->span;
     printf("%s: check `%s`\n\n%s\n\nA check of the standard library, declared at %s:%u.\n",
-           d->code, d->name, *d->doc ? d->doc : "(no doc)", at->src->path, (unsigned)at->line);
+           d->code, d->name, *d->doc ? d->doc : "(no doc)", at->src->path, (unsigned)span_line(at));
     return true;
 }
 

@@ -114,9 +114,10 @@ static void gutter(Painter *p, int w, const char *mark)
 
 static void snippet(Painter *p, const DiagLabel *lab, int gw, bool primary, Severity sev)
 {
-    const Span *sp = &lab->span;
+    const SpanPos at = span_pos(&lab->span);
+    const SpanPos *sp = &at;
     size_t n;
-    const char *line = source_line(sp->src, sp->line, &n);
+    const char *line = source_line(lab->span.src, sp->line, &n);
     if (sp->line == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) {
         line += 3;
         n -= 3;
@@ -171,15 +172,16 @@ static void location(Painter *p, const Span *sp, int gw, const char *arrow)
 {
     sb_repeat(p->out, ' ', (size_t)gw);
     paint(p, C_BLUE, arrow);
-    sb_printf(p->out, " %s:%u:%u\n", sp->src ? sp->src->path : "<unknown>", sp->line, sp->col);
+    SpanPos at = span_pos(sp);
+    sb_printf(p->out, " %s:%u:%u\n", sp->src ? sp->src->path : "<unknown>", at.line, at.col);
 }
 
 static void render_human_one(Painter *p, const Diag *d)
 {
-    uint32_t maxline = d->primary.span.line;
+    uint32_t maxline = span_line(&d->primary.span);
     for (size_t i = 0; i < d->nsecondary; i++)
-        if (d->secondary[i].span.line > maxline)
-            maxline = d->secondary[i].span.line;
+        if (span_line(&d->secondary[i].span) > maxline)
+            maxline = span_line(&d->secondary[i].span);
     int gw = digits(maxline);
     const char *sev = d->severity == SEV_ERROR ? "error" : "warning";
     char head[64];
@@ -247,8 +249,9 @@ static void json_span(StrBuf *out, const Span *sp)
 {
     sb_puts(out, "\"file\": ");
     json_str(out, sp->src ? sp->src->path : NULL);
+    SpanPos at = span_pos(sp);
     sb_printf(out, ", \"line\": %u, \"column\": %u, \"end_line\": %u, \"end_column\": %u",
-              sp->line, sp->col, sp->end_line, sp->end_col);
+              at.line, at.col, at.end_line, at.end_col);
 }
 
 static void render_json(const DiagList *l, StrBuf *out)
@@ -303,8 +306,9 @@ static void render_github_one(const Diag *d, StrBuf *out)
     if (sp->src) {
         sb_puts(out, "file=");
         gh_escape(out, sp->src->path, true);
-        sb_printf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,", sp->line, sp->col,
-                  sp->end_line, sp->end_col);
+        SpanPos at = span_pos(sp);
+        sb_printf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,", at.line, at.col,
+                  at.end_line, at.end_col);
     }
     sb_puts(out, "title=");
     gh_escape(out, d->code, true);

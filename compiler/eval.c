@@ -422,13 +422,14 @@ static const Value *field_of(const Node *n, const Value *o)
     const Decl *d = o->kind == V_RECORD ? o->u.obj.decl : NULL;
     if (d && m->field_decl == d && m->field_at < o->u.obj.len)
         return o->u.obj.vals[m->field_at];
-    for (size_t i = 0; d && !o->u.obj.index && i < o->u.obj.len; i++)
+    const struct HashIndex *index = d ? value_keys_index(o) : NULL;
+    for (size_t i = 0; d && !index && i < o->u.obj.len; i++)
         if (strcmp(o->u.obj.keys[i], n->name.s) == 0) {
             m->field_decl = d;
             m->field_at = (uint32_t)i;
             return o->u.obj.vals[i];
         }
-    return d && !o->u.obj.index ? NULL : value_get(o, n->name.s);
+    return d && !index ? NULL : value_get(o, n->name.s);
 }
 
 /* The declaration an identifier names, if any, remembered at the node:

@@ -111,7 +111,8 @@ static void own_line_comments(Fmt *f, uint32_t offset, bool *first)
 static void trailing_comment(Fmt *f, const Span *after)
 {
     const Comment *c = pending(f);
-    if (f->flat || !c || c->span.start < after->end || c->span.line != after->end_line)
+    if (f->flat || !c || c->span.start < after->end ||
+        !source_same_line(c->span.src, after->end, c->span.start))
         return;
     put(f, "  ");
     putn(f, c->text);
@@ -311,7 +312,10 @@ static const SeqStyle ARMS = {"{", "}", " ", NULL, false};
 
 static void alignment(const Fmt *f, const NodeList *items, Pad *pads);
 
-static bool single_line(const Span *sp) { return sp->line == sp->end_line; }
+static bool single_line(const Span *sp)
+{
+    return !sp->src || source_same_line(sp->src, sp->start, sp->end);
+}
 
 static void elem_at(Fmt *f, const SeqStyle *st, const Node *n, const Pad *pad)
 {

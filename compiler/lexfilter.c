@@ -97,8 +97,6 @@ int crown_lex(CROWN_STYPE *val, Span *loc, ParseCtx *ctx)
         if (starts_named_item(p->kind)) {
             *loc = p->loc;
             loc->end = loc->start;
-            loc->end_line = loc->line;
-            loc->end_col = loc->col;
             return hand(ctx, NEWLINE);
         }
     }

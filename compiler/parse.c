@@ -11,36 +11,16 @@ int crown_parse(ParseCtx *ctx);
 
 /* ---- scanner support ---- */
 
-void lex_advance(ParseCtx *ctx, Span *loc, const char *text, size_t len)
+void lex_advance(ParseCtx *ctx, Span *loc, size_t len)
 {
     ctx->prev_off = ctx->off;
-    ctx->prev_line = ctx->line;
-    ctx->prev_col = ctx->col;
     loc->src = ctx->src;
     loc->start = (uint32_t)ctx->off;
-    loc->line = ctx->line;
-    loc->col = ctx->col;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c == '\n') {
-            ctx->line++;
-            ctx->col = 1;
-        } else if ((c & 0xC0) != 0x80) {
-            ctx->col++;
-        }
-    }
     ctx->off += len;
     loc->end = (uint32_t)ctx->off;
-    loc->end_line = ctx->line;
-    loc->end_col = ctx->col;
 }
 
-void lex_unread(ParseCtx *ctx)
-{
-    ctx->off = ctx->prev_off;
-    ctx->line = ctx->prev_line;
-    ctx->col = ctx->prev_col;
-}
+void lex_unread(ParseCtx *ctx) { ctx->off = ctx->prev_off; }
 
 bool lex_push(ParseCtx *ctx, Opener kind, Span at)
 {
@@ -118,13 +98,9 @@ void parse_merge_loc(Span *cur, const Span *rhs, int n)
     if (n > 0) {
         *cur = rhs[1];
         cur->end = rhs[n].end;
-        cur->end_line = rhs[n].end_line;
-        cur->end_col = rhs[n].end_col;
     } else {
         *cur = rhs[0];
         cur->start = cur->end;
-        cur->line = cur->end_line;
-        cur->col = cur->end_col;
     }
 }
 
@@ -500,8 +476,6 @@ static NodeList merge_texts(ParseCtx *ctx, const NodeList *parts)
                 sb_reset(&b);
             } else {
                 open->span.end = p->span.end;
-                open->span.end_line = p->span.end_line;
-                open->span.end_col = p->span.end_col;
             }
             sb_putn(&b, p->name.s, p->name.len);
             continue;
@@ -749,7 +723,6 @@ ParseOutput parse_source(const Source *src, Arena *ar, DiagList *diags)
     ctx.src = src;
     ctx.arena = ar;
     ctx.diags = diags;
-    ctx.line = ctx.col = 1;
     ctx.last_kind = NEWLINE;
     sb_init(&ctx.text);
 

@@ -33,9 +33,7 @@ struct ParseCtx {
 
     /* scanner position (the next byte to scan) */
     size_t off;
-    uint32_t line, col;
     size_t prev_off;        /* position before the last token, for unread */
-    uint32_t prev_line, prev_col;
 
     OpenEntry *open;        /* bracket and string stack */
     size_t nopen, capopen;
@@ -67,7 +65,7 @@ void crown_scan_source(ParseCtx *ctx);
 int crown_lex(CROWN_STYPE *val, Span *loc, ParseCtx *ctx);
 
 /* scanner helpers (parse.c) */
-void lex_advance(ParseCtx *ctx, Span *loc, const char *text, size_t len);
+void lex_advance(ParseCtx *ctx, Span *loc, size_t len);
 void lex_unread(ParseCtx *ctx);
 bool lex_push(ParseCtx *ctx, Opener kind, Span at);
 Opener lex_top(const ParseCtx *ctx);

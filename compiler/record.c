@@ -519,8 +519,10 @@ static const Value *finish(Eval *ev, Rec *r)
                                               &schema->field_index);
     rec->kind = V_RECORD;
     rec->u.obj.decl = r->schema;
-    if (r->schema->label >= 0 && vals[r->schema->label]->kind == V_STRING)
-        rec->u.obj.label = vals[r->schema->label]->u.str.s;
+    /* in place of the index, which is the schema's */
+    rec->u.obj.label = r->schema->label >= 0 && vals[r->schema->label]->kind == V_STRING
+                           ? vals[r->schema->label]->u.str.s
+                           : NULL;
     return rec;
 }
 

@@ -226,9 +226,32 @@ Span source_span(const Source *s, size_t start, size_t end)
     sp.src = s;
     sp.start = (uint32_t)start;
     sp.end = (uint32_t)end;
-    source_position(s, start, &sp.line, &sp.col);
-    source_position(s, end, &sp.end_line, &sp.end_col);
     return sp;
+}
+
+SpanPos span_pos(const Span *sp)
+{
+    SpanPos p = {0};
+    if (sp->src) {
+        source_position(sp->src, sp->start, &p.line, &p.col);
+        source_position(sp->src, sp->end, &p.end_line, &p.end_col);
+    }
+    return p;
+}
+
+bool source_same_line(const Source *s, size_t a, size_t b)
+{
+    if (b > s->len)
+        b = s->len;
+    return a >= b || !memchr(s->text + a, '\n', b - a);
+}
+
+uint32_t span_line(const Span *sp)
+{
+    uint32_t line = 0, col;
+    if (sp->src)
+        source_position(sp->src, sp->start, &line, &col);
+    return line;
 }
 
 const char *source_line(const Source *s, uint32_t line, size_t *len)

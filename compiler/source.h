@@ -6,6 +6,7 @@
 #ifndef CROWN_SOURCE_H
 #define CROWN_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,12 +27,20 @@ typedef struct Source {
     size_t last_line;
 } Source;
 
+/* A place in a source: its byte range only. Every value carries one, so
+ * it is kept small; lines and columns are worked out from the source's
+ * line index when a diagnostic or a listing needs them (span_pos). */
 typedef struct Span {
     const Source *src;
     uint32_t start, end;       /* byte range [start, end) */
-    uint32_t line, col;        /* 1-based, of start */
-    uint32_t end_line, end_col;/* 1-based, of the last byte's successor */
 } Span;
+
+/* Lines and columns, 1-based: of the first byte, and of the last byte's
+ * successor. All zero for a span without a source. */
+typedef struct SpanPos {
+    uint32_t line, col;
+    uint32_t end_line, end_col;
+} SpanPos;
 
 typedef enum SourceStatus {
     SOURCE_OK,
@@ -56,6 +65,12 @@ char *source_join(const char *from_file, const char *rel);
 void source_position(const Source *s, size_t offset, uint32_t *line, uint32_t *col);
 /* A span covering [start, end). */
 Span source_span(const Source *s, size_t start, size_t end);
+/* Where sp starts and ends, in lines and columns. */
+SpanPos span_pos(const Span *sp);
+/* The line sp starts on (0 without a source). */
+uint32_t span_line(const Span *sp);
+/* Whether offsets a <= b of s are on one line. */
+bool source_same_line(const Source *s, size_t a, size_t b);
 /* The text of line (1-based) without its line terminator (nor, on line 1,
  * a byte order mark). */
 const char *source_line(const Source *s, uint32_t line, size_t *len);

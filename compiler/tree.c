@@ -184,10 +184,11 @@ static void index_entry(Build *b, const char *path, const char *data, size_t len
     StrBuf src;
     sb_init(&src);
     stable_source(b, m->origin.src, &src);
+    SpanPos at = span_pos(&m->origin);
     sb_putc(&src, ':');
-    sb_putu(&src, m->origin.line);
+    sb_putu(&src, at.line);
     sb_putc(&src, ':');
-    sb_putu(&src, m->origin.col);
+    sb_putu(&src, at.col);
     json_string(ix, src.data, src.len);
     sb_free(&src);
     sb_putc(ix, '}');

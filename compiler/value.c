@@ -146,12 +146,20 @@ const Value *value_moved(Arena *ar, const Value *v, Span at)
     return c;
 }
 
+const HashIndex *value_keys_index(const Value *obj)
+{
+    if (obj->kind != V_RECORD)
+        return obj->u.obj.index;
+    return obj->u.obj.len >= HASHIDX_MIN ? obj->u.obj.decl->field_index : NULL;
+}
+
 const Value *value_get(const Value *obj, const char *key)
 {
     if (obj->kind != V_OBJECT && obj->kind != V_RECORD)
         return NULL;
-    if (obj->u.obj.index) {
-        int64_t i = hidx_find_string(obj->u.obj.index, obj->u.obj.keys, key);
+    const HashIndex *index = value_keys_index(obj);
+    if (index) {
+        int64_t i = hidx_find_string(index, obj->u.obj.keys, key);
         return i < 0 ? NULL : obj->u.obj.vals[i];
     }
     for (size_t i = 0; i < obj->u.obj.len; i++)
@@ -164,8 +172,9 @@ const Value *value_get_str(const Value *obj, const Value *key)
 {
     if (obj->kind != V_OBJECT && obj->kind != V_RECORD)
         return NULL;
-    if (obj->u.obj.index) {
-        int64_t i = hidx_find_str(obj->u.obj.index, obj->u.obj.keys, key->u.str.s,
+    const HashIndex *index = value_keys_index(obj);
+    if (index) {
+        int64_t i = hidx_find_str(index, obj->u.obj.keys, key->u.str.s,
                                   key->u.str.len, value_hash(key));
         return i < 0 ? NULL : obj->u.obj.vals[i];
     }
@@ -487,7 +496,7 @@ const Value *value_with_key(Arena *ar, const Value *obj, const char *key, const 
     vals[i] = v;
     if (i < n) {
         /* Same keys: the object's own, and its index. */
-        const HashIndex *index = obj->u.obj.index;
+        const HashIndex *index = value_keys_index(obj);
         return value_object_shared(ar, obj->at, obj->u.obj.keys, vals, n, &index);
     }
     const char **keys = arena_alloc(ar, (n + 1) * sizeof *keys);

@@ -84,11 +84,15 @@ struct Value {
             const char **keys;
             const Value **vals;
             size_t len;
-            /* V_RECORD: the schema or variant, and the label it was written with */
+            /* V_RECORD: the schema or variant */
             const Decl *decl;
-            const char *label;
-            /* the keys by hash, for objects of HASHIDX_MIN keys or more */
-            const struct HashIndex *index;
+            union {
+                /* V_OBJECT: the keys by hash, for HASHIDX_MIN keys or
+                 * more (a record's are its schema's: value_keys_index) */
+                const struct HashIndex *index;
+                /* V_RECORD: the label it was written with, or NULL */
+                const char *label;
+            };
         } obj;
         struct {
             const Decl *decl;
@@ -135,6 +139,9 @@ const Value *value_moved(Arena *ar, const Value *v, Span at);
 
 enum { STR_NO_UPPER = 1, STR_NO_LOWER = 2 };
 
+/* The hash index of an object's or record's keys, or NULL when they are
+ * few enough to be scanned. */
+const struct HashIndex *value_keys_index(const Value *obj);
 /* The value of key in an object or record, or NULL. */
 const Value *value_get(const Value *obj, const char *key);
 /* The same for a key given as a string value: its length and hash are

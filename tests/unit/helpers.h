@@ -63,7 +63,7 @@ static inline char *diags_summary(const Parsed *p)
     sb_init(&b);
     for (size_t i = 0; i < p->diags.len; i++) {
         const Diag *d = &p->diags.items[i];
-        sb_printf(&b, "%s %u:%u %s\n", d->code, d->primary.span.line, d->primary.span.col,
+        sb_printf(&b, "%s %u:%u %s\n", d->code, span_pos(&d->primary.span).line, span_pos(&d->primary.span).col,
                   d->message);
     }
     if (!b.data)
@@ -95,8 +95,8 @@ static inline const Diag *assert_one_diag(const Parsed *p, const char *code, uin
     }
     const Diag *d = &p->diags.items[0];
     assert_string_equal(d->code, code);
-    assert_int_equal(d->primary.span.line, line);
-    assert_int_equal(d->primary.span.col, col);
+    assert_int_equal(span_pos(&d->primary.span).line, line);
+    assert_int_equal(span_pos(&d->primary.span).col, col);
     return d;
 }
 

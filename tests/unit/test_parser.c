@@ -323,7 +323,7 @@ static void test_brace_then_name_ends_item(void **state)
     /* a string after `}` is not a new item: here it is an error */
     Parsed *p = parse_text("x { a { b = 1 } \"c\" = 2 }\n");
     assert_true(count_code(p, "E0020") >= 1);
-    assert_int_equal(p->diags.items[0].primary.span.col, 17);
+    assert_int_equal(span_pos(&p->diags.items[0].primary.span).col, 17);
     parsed_free(p);
 }
 
@@ -386,7 +386,7 @@ static void test_long_line(void **state)
     assert_int_equal(s->kind, N_STRING);
     assert_int_equal(s->list.at[0]->name.len, n);
     assert_int_equal(p->out.comments.len, 1);
-    assert_int_equal(p->out.comments.at[0].span.col, n + 14);
+    assert_int_equal(span_pos(&p->out.comments.at[0].span).col, n + 14);
     parsed_free(p);
     free(text);
 
@@ -489,20 +489,20 @@ static void test_three_errors_three_diagnostics(void **state)
     static const uint32_t lines[] = {2, 4, 6};
     for (size_t i = 0; i < 3; i++) {
         assert_string_equal(p->diags.items[i].code, "E0020");
-        assert_int_equal(p->diags.items[i].primary.span.line, lines[i]);
-        assert_int_equal(p->diags.items[i].primary.span.col, 7);
+        assert_int_equal(span_pos(&p->diags.items[i].primary.span).line, lines[i]);
+        assert_int_equal(span_pos(&p->diags.items[i].primary.span).col, 7);
     }
     parsed_free(p);
 
     p = parse_text("let a = = 1\nlet b = 2\nlet c = )\nlet d = 3\nlet e 5\n");
     assert_int_equal(p->diags.len, 3);
     assert_int_equal(count_code(p, "E0020"), 3);
-    assert_int_equal(p->diags.items[0].primary.span.line, 1);
-    assert_int_equal(p->diags.items[0].primary.span.col, 9);
-    assert_int_equal(p->diags.items[1].primary.span.line, 3);
-    assert_int_equal(p->diags.items[1].primary.span.col, 9);
-    assert_int_equal(p->diags.items[2].primary.span.line, 5);
-    assert_int_equal(p->diags.items[2].primary.span.col, 7);
+    assert_int_equal(span_pos(&p->diags.items[0].primary.span).line, 1);
+    assert_int_equal(span_pos(&p->diags.items[0].primary.span).col, 9);
+    assert_int_equal(span_pos(&p->diags.items[1].primary.span).line, 3);
+    assert_int_equal(span_pos(&p->diags.items[1].primary.span).col, 9);
+    assert_int_equal(span_pos(&p->diags.items[2].primary.span).line, 5);
+    assert_int_equal(span_pos(&p->diags.items[2].primary.span).col, 7);
     parsed_free(p);
 }
 
@@ -548,8 +548,8 @@ static void test_end_of_file_position(void **state)
     p = parse_text("x {\n  a = [1,\n    2\n");
     const Diag *d = assert_one_diag(p, "E0020", 3, 6);
     assert_int_equal(d->nsecondary, 1);
-    assert_int_equal(d->secondary[0].span.line, 2);
-    assert_int_equal(d->secondary[0].span.col, 7);
+    assert_int_equal(span_pos(&d->secondary[0].span).line, 2);
+    assert_int_equal(span_pos(&d->secondary[0].span).col, 7);
     parsed_free(p);
 }
 

@@ -166,7 +166,7 @@ static void print_diags(const DiagList *l)
         const Diag *d = &l->items[i];
         print_error("%s %s %s:%u:%u %s\n", d->severity == SEV_ERROR ? "error" : "warning",
                     d->code, d->primary.span.src ? d->primary.span.src->path : "?",
-                    d->primary.span.line, d->primary.span.col, d->message);
+                    span_pos(&d->primary.span).line, span_pos(&d->primary.span).col, d->message);
     }
 }
 
