@@ -119,6 +119,35 @@ static void set_bootstrap(Ctx *x, const Node *it, Env *env)
     x->c->bootstrap = v;
 }
 
+/* `remote = ["https://..."]`: kustomize fetches these when it builds the
+ * component's directory, so each must be an https URL of one YAML file;
+ * anything else would be fetched over a channel an attacker can change,
+ * or not be a manifest at all. */
+static void set_remote(Ctx *x, const Node *it, Env *env)
+{
+    const Type *t = type_list(x->ev->ar, type_basic(TY_URL));
+    const Value *v = eval_expr(x->ev, it->a, env, t);
+    v = v ? eval_coerce(x->ev, v, t, "remote") : NULL;
+    if (!v)
+        return;
+    x->c->remote = arena_alloc(x->ev->ar, (v->u.list.len ? v->u.list.len : 1) * sizeof(char *));
+    for (size_t i = 0; i < v->u.list.len; i++) {
+        const Value *u = v->u.list.items[i];
+        size_t n = u->u.str.len;
+        bool yaml = (n > 5 && strcmp(u->u.str.s + n - 5, ".yaml") == 0) ||
+                    (n > 4 && strcmp(u->u.str.s + n - 4, ".yml") == 0);
+        if (strncmp(u->u.str.s, "https://", 8) != 0 || !yaml || strpbrk(u->u.str.s, "?#")) {
+            Diag *d = eval_error(x->ev, "E0402", u->at, "\"%s\" cannot be a remote resource: "
+                                 "an https URL of a .yaml file", u->u.str.s);
+            diag_set_hint(d, "a release asset, such as https://github.com/OWNER/REPO/releases/"
+                             "download/TAG/FILE.yaml");
+            return;
+        }
+        x->c->remote[i] = u->u.str.s;
+    }
+    x->c->nremote = v->u.list.len;
+}
+
 /* provides and needs add up over the body's branches. */
 static void append(Ctx *x, const Value ***list, size_t *n, const Value *v)
 {
@@ -144,6 +173,8 @@ static void component_attr(Ctx *x, const Node *it, Env *env)
         add_manifests(x, it, env);
     } else if (strcmp(k, "bootstrap") == 0) {
         set_bootstrap(x, it, env);
+    } else if (strcmp(k, "remote") == 0) {
+        set_remote(x, it, env);
     } else if (strcmp(k, "provides") == 0) {
         const Value *v = attr_value(x, it, env, TY_OBJECT);
         if (v)
@@ -157,7 +188,7 @@ static void component_attr(Ctx *x, const Node *it, Env *env)
     } else {
         Diag *d = eval_error(x->ev, "E0402", it->span, "a component has no attribute `%s`", k);
         diag_set_hint(d, "a component sets when, layer, namespace, depends_on, manifests, "
-                         "bootstrap, provides and needs, and holds `chart` and `manifest` "
+                         "bootstrap, remote, provides and needs, and holds `chart` and `manifest` "
                          "blocks");
     }
 }

@@ -56,6 +56,11 @@ struct Component {
     size_t nsecret_paths;
     const char *values_secret;
     const Value *bootstrap; /* file name -> text, for bootstrap/COMPONENT/; or NULL */
+    /* `remote = [URL, ...]`: manifests an upstream release publishes
+     * (generated at release time, in no git repository), listed in the
+     * component directory's kustomization for the GitOps engine to fetch. */
+    const char **remote;
+    size_t nremote;
     /* The closed world (refs.h): every `provides = {KIND = [NAME, ...]}`
      * and `needs = [{kind, name, at, why}]` the body sets, in order (a
      * component may set them in several branches). */

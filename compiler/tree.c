@@ -345,6 +345,74 @@ typedef struct Dir {
     size_t lo, hi; /* its files */
 } Dir;
 
+/* The remote resources of the component whose directory is path: a
+ * component's directory is LAYER/COMPONENT. NULL when none. */
+static const Component *remote_of(const Build *b, const char *path)
+{
+    for (size_t i = 0; i < b->p->components.len; i++) {
+        const Component *c = &b->p->components.at[i];
+        size_t ll = strlen(c->layer);
+        if (c->nremote && strncmp(path, c->layer, ll) == 0 && path[ll] == '/' &&
+            strcmp(path + ll + 1, c->decl->name) == 0)
+            return c;
+    }
+    return NULL;
+}
+
+/* A component with remote resources may have no file of its own: its
+ * kustomization is added empty first, so that its directory exists and
+ * its layer lists it, and filled in by kustomization(). */
+static void remote_directories(Build *b)
+{
+    for (size_t i = 0; i < b->p->components.len; i++) {
+        const Component *c = &b->p->components.at[i];
+        if (!c->nremote)
+            continue;
+        StrBuf path;
+        sb_init(&path);
+        sb_printf(&path, "%s/%s/kustomization.yaml", c->layer, c->decl->name);
+        tb_add_file(b, path.data, "", 0);
+        sb_free(&path);
+    }
+}
+
+/* The local entries of a directory, then its component's remote ones:
+ * kustomize reads the local files first, so a failed download names
+ * the remote file alone. */
+static const Value *resources(Build *b, const Dir *d)
+{
+    const Value *local = entries(b, strlen(d->path), d->lo, d->hi);
+    const Component *c = remote_of(b, d->path);
+    if (!c)
+        return local;
+    const Value **items = arena_alloc(b->ev->ar, (local->u.list.len + c->nremote) * sizeof *items);
+    memcpy(items, local->u.list.items, local->u.list.len * sizeof *items);
+    for (size_t i = 0; i < c->nremote; i++)
+        items[local->u.list.len + i] = tb_str(b, c->remote[i]);
+    return tb_list_of(b, items, local->u.list.len + c->nremote);
+}
+
+/* Writes a directory's kustomization, in place of the empty one of
+ * remote_directories() where there is one. */
+static void put_kustomization(Build *b, const Dir *d, const char *path, const Value *k)
+{
+    for (size_t i = d->lo; i < d->hi; i++) {
+        TreeFile *f = &b->t->files[i];
+        if (strcmp(f->path, path) == 0) {
+            StrBuf text;
+            sb_init(&text);
+            if (tb_render(b, k, source_span(b->p->units[0].src, 0, 0), &text)) {
+                free(f->data);
+                f->len = text.len;
+                f->data = sb_take(&text);
+            }
+            sb_free(&text);
+            return;
+        }
+    }
+    tb_emit_plain(b, path, k);
+}
+
 static void kustomization(Build *b, const Dir *d)
 {
     StrBuf path, name;
@@ -368,8 +436,8 @@ static void kustomization(Build *b, const Dir *d)
     const Value *k = obj(b, "apiVersion", tb_str(b, "kustomize.config.k8s.io/v1beta1"), "kind",
                          tb_str(b, "Kustomization"), "metadata", obj(b, "name", tb_str(b, name.data),
                                                                    NULL),
-                         "resources", entries(b, strlen(d->path), d->lo, d->hi), NULL);
-    tb_emit_plain(b, path.data, k);
+                         "resources", resources(b, d), NULL);
+    put_kustomization(b, d, path.data, k);
     sb_free(&path);
     sb_free(&name);
 }
@@ -523,6 +591,7 @@ bool tree_build(Program *p, const char *engine, Tree *t)
     }
     unique_paths(&b);
     free(b.placed);
+    remote_directories(&b);
     tree_bootstrap_readme(&b);
     if (b.flux)
         tree_flux_wiring(&b);

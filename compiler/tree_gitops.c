@@ -105,7 +105,7 @@ void tb_emit_plain(Build *b, const char *path, const Value *doc)
 bool tb_layer_used(const ComponentList *l, const char *layer)
 {
     for (size_t i = 0; i < l->len; i++)
-        if (strcmp(l->at[i].layer, layer) == 0 && (l->at[i].nmanifests || l->at[i].chart))
+        if (strcmp(l->at[i].layer, layer) == 0 && (l->at[i].nmanifests || l->at[i].chart || l->at[i].nremote))
             return true;
     return false;
 }
@@ -230,7 +230,7 @@ static void argo_app(Build *b, const Component *c)
                            value_get(c->chart, "version"), "helm",
                            obj(b, "releaseName", tb_str(b, c->decl->name), "valuesObject",
                                value_get(c->chart, "values"), NULL), NULL);
-    if (c->nmanifests)
+    if (c->nmanifests || c->nremote)
         sources[n++] = obj(b, "repoURL", value_get(b->gitops, "url"), "targetRevision",
                            value_get(b->gitops, "branch"), "path",
                            tb_str(b, tb_prefix_path(b, c->layer, c->decl->name) + 2), NULL);
