@@ -223,6 +223,31 @@ static bool manifest_step(Eval *ev, Env *env, void *p)
 }
 
 
+/* `path`: the chart is a directory of the git repository `repository`
+ * at the tag `version`, for charts published in no Helm repository. The
+ * path reaches the GitOps engine's source and kustomize, so it is a
+ * plain relative path of the repository and nothing else. */
+static bool chart_path_ok(Ctx *x, const Value *p)
+{
+    if (!p)
+        return true;
+    const char *s = p->kind == V_STRING ? p->u.str.s : NULL;
+    bool ok = s && *s && *s != '/' && s[strlen(s) - 1] != '/' &&
+              strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-/") ==
+                  strlen(s);
+    for (const char *c = s; ok && c; c = strchr(c, '/')) {
+        c += *c == '/';
+        ok = strncmp(c, "..", 2) != 0 && strncmp(c, "./", 2) != 0 && *c != '/' &&
+             strcmp(c, ".") != 0;
+    }
+    if (!ok) {
+        Diag *d = eval_error(x->ev, "E0403", p->at, "a chart's `path` is a directory of its git "
+                             "repository, relative and without `.` or `..`");
+        diag_set_hint(d, "path = \"deploy/chart/NAME\"");
+    }
+    return ok;
+}
+
 static void chart(Ctx *x, const Node *blk, Env *env)
 {
     Node tmp = *blk;
@@ -237,6 +262,8 @@ static void chart(Ctx *x, const Node *blk, Env *env)
         diag_set_hint(d, "chart \"metallb\" { repository = \"https://...\", version = \"0.14.9\" }");
         return;
     }
+    if (!chart_path_ok(x, value_get(v, "path")))
+        return;
     size_t n = v->u.obj.len + 1;
     const char **keys = arena_alloc(x->ev->ar, n * sizeof *keys);
     const Value **vals = arena_alloc(x->ev->ar, n * sizeof *vals);

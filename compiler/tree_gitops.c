@@ -34,6 +34,33 @@ static const Value *values_from(Build *b, const Component *c)
     return tb_list_of(b, items, c->nsecret_paths);
 }
 
+/* A chart kept in a git repository (`path`): the tag `version` of the
+ * repository, of which Flux keeps only the top directory that holds the
+ * chart (an ignore rule cannot bring back a file whose parent it
+ * excludes, so a deeper directory cannot be kept alone). */
+static const Value *git_source(Build *b, const Value *ch, const Value *path)
+{
+    StrBuf ignore;
+    sb_init(&ignore);
+    sb_printf(&ignore, "/*\n!/%.*s/\n", (int)strcspn(path->u.str.s, "/"), path->u.str.s);
+    const Value *spec = obj(b, "interval", tb_str(b, "1h"), "url", value_get(ch, "repository"),
+                            "ref", obj(b, "tag", value_get(ch, "version"), NULL), "ignore",
+                            tb_str(b, ignore.data), NULL);
+    sb_free(&ignore);
+    return spec;
+}
+
+/* Flux names a chart of a GitRepository by its path, from the root. */
+static const Value *chart_in_git(Build *b, const Value *path)
+{
+    StrBuf s;
+    sb_init(&s);
+    sb_printf(&s, "./%s", path->u.str.s);
+    const Value *v = tb_str(b, s.data);
+    sb_free(&s);
+    return v;
+}
+
 void tree_flux_chart(Build *b, const Component *c)
 {
     const Value *ch = c->chart;
@@ -46,11 +73,14 @@ void tree_flux_chart(Build *b, const Component *c)
         b->ok = false;
         return;
     }
+    const Value *path = value_get(ch, "path");
+    const char *source = path ? "GitRepository" : "HelmRepository";
     const Value *repo = obj(b, "apiVersion", tb_str(b, "source.toolkit.fluxcd.io/v1"), "kind",
-                            tb_str(b, "HelmRepository"), "metadata",
+                            tb_str(b, source), "metadata",
                             obj(b, "name", tb_str(b, name), "namespace", tb_str(b, ns), "labels",
                                 tb_labels(b, c), NULL),
-                            "spec", obj(b, "interval", tb_str(b, "1h"), "url",
+                            "spec", path ? git_source(b, ch, path) :
+                                    obj(b, "interval", tb_str(b, "1h"), "url",
                                         value_get(ch, "repository"), NULL), NULL);
     const Value *values = value_get(ch, "values");
     const Value *release = obj(
@@ -64,8 +94,9 @@ void tree_flux_chart(Build *b, const Component *c)
              * longer than Helm's 5 minutes. A failed attempt is retried
              * rather than left failed. */
             "timeout", tb_str(b, "15m"), "chart",
-            obj(b, "spec", obj(b, "chart", tb_str(b, name), "version", value_get(ch, "version"),
-                               "sourceRef", obj(b, "kind", tb_str(b, "HelmRepository"), "name",
+            obj(b, "spec", obj(b, "chart", path ? chart_in_git(b, path) : tb_str(b, name),
+                               "version", path ? NULL : value_get(ch, "version"),
+                               "sourceRef", obj(b, "kind", tb_str(b, source), "name",
                                                 tb_str(b, name), NULL), NULL), NULL),
             "install", obj(b, "crds", tb_str(b, "CreateReplace"), "remediation",
                            obj(b, "retries", tb_int(b, 3), NULL), NULL),
@@ -73,7 +104,7 @@ void tree_flux_chart(Build *b, const Component *c)
                            obj(b, "retries", tb_int(b, 3), NULL), NULL),
             "values", values, "valuesFrom", values_from(b, c), NULL),
         NULL);
-    Manifest mr = generated(b, repo, "HelmRepository", name, ns, at);
+    Manifest mr = generated(b, repo, source, name, ns, at);
     Manifest ml = generated(b, release, "HelmRelease", c->decl->name, ns, at);
     tb_emit(b, c, &mr);
     tb_emit(b, c, &ml);
@@ -218,6 +249,18 @@ static const Value *sync_retry(Build *b)
                    tb_str(b, "10m"), NULL), NULL);
 }
 
+/* The chart of an Application: of a Helm repository by its name, of a
+ * git repository (`path`) by its directory there. */
+static const Value *argo_chart_source(Build *b, const Component *c)
+{
+    const Value *dir = value_get(c->chart, "path");
+    return obj(b, "repoURL", value_get(c->chart, "repository"), dir ? "path" : "chart",
+               dir ? dir : value_get(c->chart, "name"), "targetRevision",
+               value_get(c->chart, "version"), "helm",
+               obj(b, "releaseName", tb_str(b, c->decl->name), "valuesObject",
+                   value_get(c->chart, "values"), NULL), NULL);
+}
+
 static void argo_app(Build *b, const Component *c)
 {
     const char *argo_ns = tb_argo_setting(b, "namespace", "argocd");
@@ -225,11 +268,7 @@ static void argo_app(Build *b, const Component *c)
     const Value *sources[2];
     size_t n = 0;
     if (c->chart)
-        sources[n++] = obj(b, "repoURL", value_get(c->chart, "repository"), "chart",
-                           value_get(c->chart, "name"), "targetRevision",
-                           value_get(c->chart, "version"), "helm",
-                           obj(b, "releaseName", tb_str(b, c->decl->name), "valuesObject",
-                               value_get(c->chart, "values"), NULL), NULL);
+        sources[n++] = argo_chart_source(b, c);
     if (c->nmanifests || c->nremote)
         sources[n++] = obj(b, "repoURL", value_get(b->gitops, "url"), "targetRevision",
                            value_get(b->gitops, "branch"), "path",

@@ -178,14 +178,18 @@ static size_t count_code(const DiagList *l, const char *code, Severity sev)
     return n;
 }
 
-/* site_check of sites/SITE: clean, with a plan. */
+/* site_check of sites/SITE: no error (the lab warns of its storage's
+ * limits, tests/sites/lab.warnings), with a plan. */
 static void check_site(SiteBuild *sb, const char *site)
 {
     char path[256], err[512] = "";
     snprintf(path, sizeof path, "sites/%s", site);
     SiteOptions o = {STDLIB, NULL, NULL, NULL, NULL, NULL};
     SiteBuildStatus st = site_check(sb, path, &o, err, sizeof err);
-    if (st != SITE_BUILT || sb->diags.len) {
+    size_t errors = 0;
+    for (size_t i = 0; i < sb->diags.len; i++)
+        errors += sb->diags.items[i].severity == SEV_ERROR;
+    if (st != SITE_BUILT || errors) {
         print_error("site_check %s: status %d, %s\n", path, (int)st, err);
         print_diags(&sb->diags);
         fail();
