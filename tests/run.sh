@@ -443,8 +443,9 @@ placement "control planes apart from the workers" "$(srv cp-1 control-plane; srv
 SRV_N=0
 placement "a storage server is no worker" "$(srv cp-1 'control-plane, worker'; srv s-1 storage /dev/sdb; srv w-1 'worker, storage' /dev/sdb)" cp-1 cp-1,w-1 1
 # Rook-Ceph from the servers: monitors and managers on the control-plane
-# servers, an OSD per listed disk of each storage server, nothing of
-# Rook with classes that exist, and no NFS server without `nfs`.
+# servers, an OSD per listed disk of each storage server, no NFS server
+# without `nfs`; nothing of Rook with local volumes (local-path instead)
+# or with classes that exist (neither).
 ceph_layout() { # DESCRIPTION SITE SERVERS-TEXT STORAGE-TEXT WANT
     rm -rf "$TMP/ceph" && cp -r "sites/$2" "$TMP/ceph"
     python3 - "$TMP/ceph/site.crown" "$3" "$4" <<'PY'
@@ -474,7 +475,8 @@ for line in open(sys.argv[1]):
     if "object" in o:
         kinds.add(o["object"]["kind"])
 if "rook-ceph-cluster" not in charts:
-    print("no-rook", "snapshot" if "snapshot-controller" in charts else "-", "nfs" if "CephNFS" in kinds else "-")
+    print("no-rook", "snapshot" if "snapshot-controller" in charts else "-", "nfs" if "CephNFS" in kinds else "-",
+          "local" if "local-path-provisioner" in charts else "-")
     sys.exit()
 v = charts["rook-ceph-cluster"]
 c = v["cephClusterSpec"]
@@ -493,7 +495,9 @@ ceph_layout "storage apart from the control plane" department \
 ceph_layout "copies on the disks of one server, no NFS" department "" \
     "$(printf 'storage {\n  ceph {\n    replicas       = 2\n    failure_domain = osd\n    nfs            = false\n  }\n}\n')" \
     "3 2 node-1,node-2,node-3 node-1,node-2,node-3 node-1:/dev/nvme1n1,/dev/nvme2n1;node-2:/dev/nvme1n1,/dev/nvme2n1;node-3:/dev/nvme1n1,/dev/nvme2n1 replicapool/osd/2 - -"
-ceph_layout "classes that exist" lab "" "" "no-rook snapshot -"
+ceph_layout "the lab's local volumes" lab "" "" "no-rook snapshot - local"
+ceph_layout "classes that exist" lab "" \
+    "$(printf 'storage {\n  existing { block = "fast", shared = "files" }\n}\n')" "no-rook snapshot - -"
 # One kind of two API groups: two files, told apart by their identities
 # (docs/output.md, File names).
 rm -rf "$TMP/refused" "$TMP/r-out" && cp -r sites/lab "$TMP/refused"
